@@ -1,0 +1,11 @@
+/* cmd_report.c: caseload report (not built yet). */
+#include <stdio.h>
+
+#include "cli.h"
+
+int cmd_report(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr, "caseload: %s: not built yet\n", argv[0]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,62 @@
+/* rules.h: the rules of SPEC §4.1-4.3, §4.4 (phi, imbalance), §6.1 (weekly quota) and §3.6 (Blended mix),
+ * each in exactly one function, used by the solvers, verify and the report alike. */
+#ifndef CL_RULES_H
+#define CL_RULES_H
+
+#include <stdbool.h>
+
+#include "instance.h"
+
+/* True when staff s is an active case manager serving client c's program: same program and no team for
+ * ICM/SCM/ADULT_HOME; a member of a Blended team for BLENDED (SPEC §4.1). */
+bool cl_serves(const cl_instance *inst, int s, int c);
+/* True when client c lists staff s in avoid. */
+bool cl_avoids(const cl_instance *inst, int c, int s);
+/* True when staff s shares a language with client c. */
+bool cl_speaks(const cl_instance *inst, int s, int c);
+
+/* Fills out[0..n) with the managers client c may have, ascending, and returns n (out holds n_staff slots).
+ * keep: only the current manager, when it still serves the client and is not avoided. Otherwise the
+ * serving, non-avoided managers that speak the client's language or are its current manager; when that
+ * leaves nobody and the client has a manager now, the language rule is relaxed and *relaxed is set. */
+int cl_eligible_managers(const cl_instance *inst, int c, int *out, bool *relaxed);
+/* The same for peer specialists of an ADULT_HOME client (active peers, not avoided, language or current,
+ * relaxed for a client that has a peer now). Returns 0 for other programs. */
+int cl_eligible_peers(const cl_instance *inst, int c, int *out, bool *relaxed);
+/* True when client c's current manager can no longer keep it (inactive, avoided, other program): a move
+ * the instance forces. False for intakes. */
+bool cl_manager_forced_out(const cl_instance *inst, int c);
+/* The same for the current peer (inactive or avoided). */
+bool cl_peer_forced_out(const cl_instance *inst, int c);
+
+/* Capacity of a manager outside teams, or of a peer, in acuity units: caseload_cap x fte (SPEC §4.2). */
+double cl_capacity(const cl_instance *inst, int s);
+/* FTE a BLENDED client uses in its team's pool: acuity / cap(level) (SPEC §4.3). */
+double cl_blended_fte(const cl_instance *inst, int c);
+/* What client c adds to staff s's load: acuity, or the FTE used for a team member. */
+double cl_load_of(const cl_instance *inst, int c, int s);
+/* What staff s can carry before overload: capacity, or fte x (1 + flex) for a team member. */
+double cl_limit(const cl_instance *inst, int s);
+/* The denominator of utilization: capacity, or fte for a team member. */
+double cl_util_base(const cl_instance *inst, int s);
+/* Sum of the active members' FTE of team t: the pool's capacity. */
+double cl_team_fte(const cl_instance *inst, int t);
+
+/* Breakpoint spacing of phi. */
+#define CL_PHI_STEP 0.05
+/* phi(u): the piecewise-linear interpolation of u^2 at u = 0, 0.05, 0.10, ... (SPEC §4.4); u >= 0. */
+double cl_phi(double u);
+
+/* The weekly contact quota of client c (SPEC §6.1): max(min per week, ceil((per month - made) / weeks
+ * left)), not below 0; the level's numbers for BLENDED; 1 a month and no weekly minimum when transitional. */
+int cl_weekly_quota(const cl_instance *inst, int c);
+/* Monthly contact minimum of client c (1 when transitional). */
+int cl_monthly_minimum(const cl_instance *inst, int c);
+
+/* True when a Blended team with a ICM and b SCM members is a mix the rules allow (14 NYCRR 506.7(a)):
+ * a, b >= 1, a <= 2b and b <= 2a. */
+bool cl_blended_mix_legal(int a, int b);
+/* Counts the active ICM and SCM members of team t. */
+void cl_team_mix(const cl_instance *inst, int t, int *icm, int *scm);
+
+#endif

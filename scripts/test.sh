@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# test.sh: set up, build, and run the whole test suite: the normal build, then the same tests under
+# AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh build
+(cd build && ctest --output-on-failure -j2)
+scripts/setup.sh build-asan -DCASELOAD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2)

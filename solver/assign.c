@@ -1,0 +1,1021 @@
+/* assign.c: the exact lexicographic assignment (SPEC §4, §5).
+ *
+ * Formulation. Clients fall apart into independent pools: the components of the graph that links each
+ * client to the managers and peers it may have. Every level of the objective is a sum over pools, so the
+ * lexicographic optimum of the agency is the lexicographic optimum of each pool (a move budget couples the
+ * pools, and is then solved as one model). Inside a pool, clients that are alike in everything the
+ * objective sees (eligible managers and peers, acuity, level, current manager and peer, zone, and the
+ * waitlist weight of an intake) form a class, and the model counts how many of a class go to each manager:
+ * one integer per class and eligible manager instead of one binary per client. phi is convex, so the
+ * imbalance needs no binaries: an epigraph variable per staff member above the lines of phi's segments,
+ * added only for the utilizations the overload level still allows. Each level is solved to proven
+ * optimality by GLPK's branch and cut, started from the previous level's solution (the first level from
+ * "everyone stays, intakes wait"), then held by a row while the next level is solved.
+ */
+#include "assign.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/rules.h"
+#include "backend.h"
+#include "explain.h"
+
+enum level { L_OVER = 0, L_WAIT, L_MOVES, L_IMB, L_TRAVEL, NLEVELS };
+static const char *const level_names[NLEVELS] = {"overload", "waitlist", "moves", "imbalance", "travel"};
+
+void cl_solve_opts_init(cl_solve_opts *o)
+{
+    o->time_limit_s = 60;
+    o->gap = 0;
+    o->balance_first = false;
+    o->max_moves = CL_NONE;
+    o->frontier = false;
+    o->progress = false;
+}
+
+/* Per-client eligibility, computed once. */
+typedef struct elig {
+    int *mgr, n_mgr;
+    int *peer, n_peer;
+    bool relaxed;
+} elig;
+
+/* A class of interchangeable clients. */
+typedef struct cls {
+    int *clients; /* instance indices, ascending */
+    int n;
+    const elig *e; /* of its first client: the same for all */
+    double acuity;
+    double weight; /* waitlist weight of one intake: acuity x priority; 0 for existing clients */
+    int cur, curpeer;
+    int zone;
+    cl_program level;
+    bool intake;
+    /* columns */
+    int x0, w, y0; /* first x column (n_mgr of them), waitlist column or -1, first y column or -1 */
+} cls;
+
+/* The model of one unit: a pool, or all pools when a move budget couples them. */
+typedef struct unit {
+    const cl_instance *inst;
+    cls *classes;
+    int n_classes;
+    int *staff; /* staff in the unit, ascending */
+    int n_staff;
+    int *local; /* staff index -> position in staff, or -1 (n_staff of the instance) */
+    int *over;  /* overload column per local staff */
+    int *tcol;  /* imbalance epigraph column per local staff, -1 until added */
+    int *teams; /* teams with members in the unit */
+    int n_teams;
+    int *team_over;
+    clp_mip *m;
+    double constant[NLEVELS]; /* constant part of each level (moves: clients that must move) */
+    bool phi_added;
+    double *sol; /* current solution, one value per column */
+} unit;
+
+/* Level expressions as sparse vectors over the unit's columns. */
+typedef struct vec {
+    int *idx;
+    double *val;
+    int n, cap;
+} vec;
+
+static int vec_push(vec *v, int j, double x)
+{
+    if (v->n == v->cap) {
+        int cap = v->cap ? v->cap * 2 : 64;
+        int *idx = realloc(v->idx, (size_t)cap * sizeof *idx);
+        double *val = realloc(v->val, (size_t)cap * sizeof *val);
+        if (idx)
+            v->idx = idx;
+        if (val)
+            v->val = val;
+        if (!idx || !val)
+            return CL_ENOMEM;
+        v->cap = cap;
+    }
+    v->idx[v->n] = j;
+    v->val[v->n++] = x;
+    return CL_OK;
+}
+
+static void vec_dispose(vec *v)
+{
+    free(v->idx);
+    free(v->val);
+    memset(v, 0, sizeof *v);
+}
+
+/* ---- classes ---------------------------------------------------------------------------------------- */
+
+static const cl_instance *g_inst; /* for qsort comparators only */
+static const elig *g_elig;
+
+static int cmp_int_list(const int *a, int na, const int *b, int nb)
+{
+    if (na != nb)
+        return na < nb ? -1 : 1;
+    for (int k = 0; k < na; k++)
+        if (a[k] != b[k])
+            return a[k] < b[k] ? -1 : 1;
+    return 0;
+}
+
+static double weight_of(const cl_client *cl)
+{
+    return cl->manager < 0 ? cl->acuity * cl->priority : 0;
+}
+
+static int cmp_clients(const void *pa, const void *pb)
+{
+    int a = *(const int *)pa, b = *(const int *)pb;
+    const cl_client *ca = &g_inst->clients[a], *cb = &g_inst->clients[b];
+    const elig *ea = &g_elig[a], *eb = &g_elig[b];
+    int r = cmp_int_list(ea->mgr, ea->n_mgr, eb->mgr, eb->n_mgr);
+    if (r == 0)
+        r = cmp_int_list(ea->peer, ea->n_peer, eb->peer, eb->n_peer);
+    if (r == 0 && ca->acuity != cb->acuity)
+        r = ca->acuity < cb->acuity ? -1 : 1;
+    if (r == 0 && ca->level != cb->level)
+        r = ca->level < cb->level ? -1 : 1;
+    if (r == 0 && weight_of(ca) != weight_of(cb))
+        r = weight_of(ca) < weight_of(cb) ? -1 : 1;
+    if (r == 0 && ca->manager != cb->manager)
+        r = ca->manager < cb->manager ? -1 : 1;
+    if (r == 0 && ca->peer != cb->peer)
+        r = ca->peer < cb->peer ? -1 : 1;
+    if (r == 0 && ca->zone != cb->zone)
+        r = ca->zone < cb->zone ? -1 : 1;
+    if (r == 0)
+        r = a < b ? -1 : a > b;
+    return r;
+}
+
+static bool same_class(const cl_instance *inst, const elig *e, int a, int b)
+{
+    const cl_client *ca = &inst->clients[a], *cb = &inst->clients[b];
+    return cmp_int_list(e[a].mgr, e[a].n_mgr, e[b].mgr, e[b].n_mgr) == 0 &&
+           cmp_int_list(e[a].peer, e[a].n_peer, e[b].peer, e[b].n_peer) == 0 && ca->acuity == cb->acuity &&
+           ca->level == cb->level && weight_of(ca) == weight_of(cb) && ca->manager == cb->manager &&
+           ca->peer == cb->peer && ca->zone == cb->zone;
+}
+
+/* Union-find over staff. */
+static int find(int *parent, int s)
+{
+    while (parent[s] != s) {
+        parent[s] = parent[parent[s]];
+        s = parent[s];
+    }
+    return s;
+}
+
+static bool in_list(const int *l, int n, int s)
+{
+    for (int k = 0; k < n; k++)
+        if (l[k] == s)
+            return true;
+    return false;
+}
+
+/* ---- the model of a unit ---------------------------------------------------------------------------- */
+
+static double load_coef(const unit *u, const cls *k, int s)
+{
+    return u->inst->staff[s].team >= 0 ? k->acuity / u->inst->programs[k->level].caseload_cap : k->acuity;
+}
+
+static int build_unit(unit *u)
+{
+    const cl_instance *inst = u->inst;
+    clp_mip *m = clp_mip_new();
+    if (m == NULL)
+        return CL_ENOMEM;
+    u->m = m;
+    vec row = {0};
+    int rc = CL_OK;
+    /* Columns: per class its x, w and y. */
+    for (int i = 0; i < u->n_classes; i++) {
+        cls *k = &u->classes[i];
+        k->x0 = clp_mip_ncols(m);
+        for (int t = 0; t < k->e->n_mgr; t++)
+            clp_mip_add_col(m, 0, k->n, true);
+        k->w = k->intake ? clp_mip_add_col(m, 0, k->n, true) : -1;
+        k->y0 = -1;
+        if (k->e->n_peer > 0) {
+            k->y0 = clp_mip_ncols(m);
+            for (int t = 0; t < k->e->n_peer; t++)
+                clp_mip_add_col(m, 0, k->n, true);
+        }
+    }
+    for (int a = 0; a < u->n_staff; a++)
+        u->over[a] = clp_mip_add_col(m, 0, HUGE_VAL, false);
+    for (int t = 0; t < u->n_teams; t++)
+        u->team_over[t] = clp_mip_add_col(m, 0, HUGE_VAL, false);
+    /* Every client of a class is placed, or (intakes only) waits; peers follow the placed ones. */
+    for (int i = 0; i < u->n_classes && rc == CL_OK; i++) {
+        cls *k = &u->classes[i];
+        row.n = 0;
+        for (int t = 0; t < k->e->n_mgr; t++)
+            vec_push(&row, k->x0 + t, 1);
+        if (k->w >= 0)
+            vec_push(&row, k->w, 1);
+        if (clp_mip_add_row(m, row.idx, row.val, row.n, k->n, k->n) < 0)
+            rc = CL_EINTERNAL;
+        if (k->y0 >= 0) {
+            row.n = 0;
+            for (int t = 0; t < k->e->n_mgr; t++)
+                vec_push(&row, k->x0 + t, -1);
+            for (int t = 0; t < k->e->n_peer; t++)
+                vec_push(&row, k->y0 + t, 1);
+            if (clp_mip_add_row(m, row.idx, row.val, row.n, 0, 0) < 0)
+                rc = CL_EINTERNAL;
+        }
+    }
+    /* Load above the limit is overload, per staff member and per team pool. */
+    for (int a = 0; a < u->n_staff && rc == CL_OK; a++) {
+        int s = u->staff[a];
+        row.n = 0;
+        for (int i = 0; i < u->n_classes; i++) {
+            cls *k = &u->classes[i];
+            for (int t = 0; t < k->e->n_mgr; t++)
+                if (k->e->mgr[t] == s)
+                    vec_push(&row, k->x0 + t, load_coef(u, k, s));
+            for (int t = 0; t < k->e->n_peer; t++)
+                if (k->e->peer[t] == s)
+                    vec_push(&row, k->y0 + t, k->acuity);
+        }
+        vec_push(&row, u->over[a], -1);
+        if (clp_mip_add_row(m, row.idx, row.val, row.n, -HUGE_VAL, cl_limit(inst, s)) < 0)
+            rc = CL_EINTERNAL;
+    }
+    for (int t = 0; t < u->n_teams && rc == CL_OK; t++) {
+        row.n = 0;
+        for (int i = 0; i < u->n_classes; i++) {
+            cls *k = &u->classes[i];
+            for (int q = 0; q < k->e->n_mgr; q++)
+                if (inst->staff[k->e->mgr[q]].team == u->teams[t])
+                    vec_push(&row, k->x0 + q, load_coef(u, k, k->e->mgr[q]));
+        }
+        vec_push(&row, u->team_over[t], -1);
+        if (clp_mip_add_row(m, row.idx, row.val, row.n, -HUGE_VAL, cl_team_fte(inst, u->teams[t])) < 0)
+            rc = CL_EINTERNAL;
+    }
+    vec_dispose(&row);
+    return rc;
+}
+
+/* The linear part of a level over the unit's columns; the constant is u->constant[level]. */
+static int level_expr(const unit *u, int level, vec *v)
+{
+    const cl_instance *inst = u->inst;
+    v->n = 0;
+    switch (level) {
+    case L_OVER:
+        for (int a = 0; a < u->n_staff; a++)
+            vec_push(v, u->over[a], 1);
+        for (int t = 0; t < u->n_teams; t++)
+            vec_push(v, u->team_over[t], 1);
+        break;
+    case L_WAIT:
+        for (int i = 0; i < u->n_classes; i++)
+            if (u->classes[i].w >= 0)
+                vec_push(v, u->classes[i].w, u->classes[i].weight);
+        break;
+    case L_MOVES:
+        for (int i = 0; i < u->n_classes; i++) {
+            const cls *k = &u->classes[i];
+            for (int t = 0; t < k->e->n_mgr; t++)
+                if (k->cur >= 0 && k->e->mgr[t] == k->cur)
+                    vec_push(v, k->x0 + t, -1);
+            for (int t = 0; t < k->e->n_peer; t++)
+                if (k->curpeer >= 0 && k->e->peer[t] == k->curpeer)
+                    vec_push(v, k->y0 + t, -1);
+        }
+        break;
+    case L_IMB:
+        for (int a = 0; a < u->n_staff; a++)
+            if (u->tcol[a] >= 0)
+                vec_push(v, u->tcol[a], 1);
+        break;
+    case L_TRAVEL:
+        for (int i = 0; i < u->n_classes; i++) {
+            const cls *k = &u->classes[i];
+            for (int t = 0; t < k->e->n_mgr; t++) {
+                int tr = cl_instance_travel(inst, k->zone, inst->staff[k->e->mgr[t]].zone);
+                if (tr != 0)
+                    vec_push(v, k->x0 + t, tr);
+            }
+        }
+        break;
+    }
+    return CL_OK;
+}
+
+/* Moves every client of the unit must make whatever the plan: current manager (peer) not eligible. */
+static void moves_constant(unit *u)
+{
+    double c = 0;
+    for (int i = 0; i < u->n_classes; i++) {
+        const cls *k = &u->classes[i];
+        if (k->cur >= 0)
+            c += k->n; /* minus those that stay, in the linear part */
+        if (k->curpeer >= 0 && k->y0 >= 0)
+            c += k->n;
+    }
+    u->constant[L_MOVES] = c;
+}
+
+/* The lines of phi's segments, scaled by fte, above the epigraph variable t of each staff member, for
+ * utilizations up to what the limit plus the overload still allowed permits. */
+static int add_phi(unit *u, double overload_allowed)
+{
+    const cl_instance *inst = u->inst;
+    vec row = {0};
+    int rc = CL_OK;
+    for (int a = 0; a < u->n_staff && rc == CL_OK; a++) {
+        int s = u->staff[a];
+        const cl_staff *st = &inst->staff[s];
+        double base = cl_util_base(inst, s);
+        u->tcol[a] = clp_mip_add_col(u->m, 0, HUGE_VAL, false);
+        double umax = (cl_limit(inst, s) + overload_allowed) / base;
+        int segs = (int)ceil(umax / CL_PHI_STEP - 1e-9);
+        if (segs < 1)
+            segs = 1;
+        /* The load row of s without its overload column: reuse the coefficients. */
+        vec load = {0};
+        for (int i = 0; i < u->n_classes; i++) {
+            cls *k = &u->classes[i];
+            for (int t = 0; t < k->e->n_mgr; t++)
+                if (k->e->mgr[t] == s)
+                    vec_push(&load, k->x0 + t, load_coef(u, k, s));
+            for (int t = 0; t < k->e->n_peer; t++)
+                if (k->e->peer[t] == s)
+                    vec_push(&load, k->y0 + t, k->acuity);
+        }
+        for (int j = 1; j < segs && rc == CL_OK; j++) { /* segment 0's line is t >= 0 */
+            double lo = j * CL_PHI_STEP, hi = lo + CL_PHI_STEP;
+            /* fte * ((lo + hi) * L / base - lo * hi) <= t */
+            row.n = 0;
+            for (int q = 0; q < load.n; q++)
+                vec_push(&row, load.idx[q], st->fte * (lo + hi) * load.val[q] / base);
+            vec_push(&row, u->tcol[a], -1);
+            if (clp_mip_add_row(u->m, row.idx, row.val, row.n, -HUGE_VAL, st->fte * lo * hi) < 0)
+                rc = CL_EINTERNAL;
+        }
+        vec_dispose(&load);
+    }
+    vec_dispose(&row);
+    u->phi_added = true;
+    return rc;
+}
+
+/* Recomputes the continuous columns (overloads, phi epigraphs) of u->sol from its integer columns, so that
+ * the solution handed to GLPK as a start is feasible. */
+static void complete_solution(unit *u)
+{
+    const cl_instance *inst = u->inst;
+    double *load = calloc((size_t)u->n_staff + 1, sizeof *load);
+    double *team = calloc((size_t)u->n_teams + 1, sizeof *team);
+    if (load == NULL || team == NULL)
+        goto done;
+    for (int i = 0; i < u->n_classes; i++) {
+        const cls *k = &u->classes[i];
+        for (int t = 0; t < k->e->n_mgr; t++) {
+            int s = k->e->mgr[t];
+            double l = load_coef(u, k, s) * u->sol[k->x0 + t];
+            load[u->local[s]] += l;
+            for (int q = 0; q < u->n_teams; q++)
+                if (inst->staff[s].team == u->teams[q])
+                    team[q] += l;
+        }
+        for (int t = 0; t < k->e->n_peer; t++)
+            load[u->local[k->e->peer[t]]] += k->acuity * u->sol[k->y0 + t];
+    }
+    for (int a = 0; a < u->n_staff; a++) {
+        int s = u->staff[a];
+        u->sol[u->over[a]] = fmax(0, load[a] - cl_limit(inst, s));
+        if (u->tcol[a] >= 0) {
+            double uu = load[a] / cl_util_base(inst, s), best = 0;
+            double fte = inst->staff[s].fte;
+            for (int j = 1; j * CL_PHI_STEP < uu + CL_PHI_STEP; j++) {
+                double lo = j * CL_PHI_STEP, hi = lo + CL_PHI_STEP;
+                best = fmax(best, fte * ((lo + hi) * uu - lo * hi));
+            }
+            u->sol[u->tcol[a]] = best * (1 + 1e-12) + 1e-12;
+        }
+    }
+    for (int q = 0; q < u->n_teams; q++)
+        u->sol[u->team_over[q]] = fmax(0, team[q] - cl_team_fte(inst, u->teams[q]));
+done:
+    free(load);
+    free(team);
+}
+
+/* The start of the first level: everyone stays where they are when they may, forced clients go to the
+ * least used eligible manager, intakes wait; peers likewise. */
+static void initial_solution(unit *u)
+{
+    const cl_instance *inst = u->inst;
+    double *used = calloc((size_t)u->n_staff + 1, sizeof *used);
+    if (used == NULL)
+        return;
+    for (int i = 0; i < u->n_classes; i++) {
+        const cls *k = &u->classes[i];
+        for (int t = 0; t < k->e->n_mgr; t++)
+            if (k->e->mgr[t] == k->cur)
+                used[u->local[k->cur]] += load_coef(u, k, k->cur) * k->n;
+    }
+    for (int i = 0; i < u->n_classes; i++) {
+        const cls *k = &u->classes[i];
+        int stay = -1;
+        for (int t = 0; t < k->e->n_mgr; t++)
+            if (k->e->mgr[t] == k->cur)
+                stay = t;
+        if (k->intake) {
+            u->sol[k->w] = k->n;
+        } else if (stay >= 0) {
+            u->sol[k->x0 + stay] = k->n;
+        } else {
+            for (int c = 0; c < k->n; c++) {
+                int best = 0;
+                double bu = HUGE_VAL;
+                for (int t = 0; t < k->e->n_mgr; t++) {
+                    int s = k->e->mgr[t];
+                    double uu = used[u->local[s]] / cl_util_base(inst, s);
+                    if (uu < bu) {
+                        bu = uu;
+                        best = t;
+                    }
+                }
+                u->sol[k->x0 + best] += 1;
+                used[u->local[k->e->mgr[best]]] += load_coef(u, k, k->e->mgr[best]);
+            }
+        }
+        if (k->y0 >= 0 && !k->intake) {
+            int keep = -1;
+            for (int t = 0; t < k->e->n_peer; t++)
+                if (k->e->peer[t] == k->curpeer)
+                    keep = t;
+            if (keep >= 0) {
+                u->sol[k->y0 + keep] = k->n;
+            } else {
+                for (int c = 0; c < k->n; c++) {
+                    int best = 0;
+                    double bu = HUGE_VAL;
+                    for (int t = 0; t < k->e->n_peer; t++) {
+                        int s = k->e->peer[t];
+                        double uu = used[u->local[s]] / cl_util_base(inst, s);
+                        if (uu < bu) {
+                            bu = uu;
+                            best = t;
+                        }
+                    }
+                    u->sol[k->y0 + best] += 1;
+                    used[u->local[k->e->peer[best]]] += k->acuity;
+                }
+            }
+        }
+    }
+    free(used);
+    complete_solution(u);
+}
+
+typedef struct solve_ctx {
+    const cl_solve_opts *opts;
+    double started;
+    double deadline;
+    cl_plan_status status;
+    int stopped_level; /* 1-based, 0 = none */
+    double bound;
+    double gap;
+} solve_ctx;
+
+static double level_value(const unit *u, int level, const vec *e)
+{
+    double v = u->constant[level];
+    for (int q = 0; q < e->n; q++)
+        v += e->val[q] * u->sol[e->idx[q]];
+    return v;
+}
+
+/* Minimises one level from the current solution and holds it with a row. Returns CL_OK; a stop by the
+ * time limit is recorded in ctx and leaves the best solution found in u->sol. */
+static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
+{
+    vec e = {0};
+    int rc = level_expr(u, level, &e);
+    double start_val = level_value(u, level, &e);
+    double lo = 0;
+    if (level == L_MOVES)
+        lo = 0;
+    bool trivial = e.n == 0 || start_val <= lo + 1e-9 || ctx->stopped_level > 0;
+    if (!trivial) {
+        clp_mip_clear_obj(u->m);
+        for (int q = 0; q < e.n; q++)
+            clp_mip_set_obj(u->m, e.idx[q], e.val[q]);
+        clp_mip_params p = {.time_limit_s = ctx->deadline - clp_now(),
+                            .gap = ctx->opts->gap,
+                            .progress = ctx->opts->progress,
+                            .progress_after_s = 1.0,
+                            .started = ctx->started,
+                            .label = label};
+        clp_mip_result r;
+        if (p.time_limit_s <= 0) {
+            r = (clp_mip_result){.status = CLP_MIP_TIME_LIMIT, .objective = start_val - u->constant[level],
+                                 .bound = -HUGE_VAL, .gap = 1};
+        } else {
+            rc = clp_mip_solve(u->m, &p, u->sol, &r);
+            if (rc != CL_OK)
+                goto done;
+        }
+        if (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT) {
+            int n = clp_mip_ncols(u->m);
+            double *cand = malloc((size_t)n * sizeof *cand);
+            if (cand == NULL) {
+                rc = CL_ENOMEM;
+                goto done;
+            }
+            for (int j = 0; j < n; j++)
+                cand[j] = clp_mip_value(u->m, j);
+            /* Integer columns are rounded; continuous ones recomputed exactly. */
+            double *keep = u->sol;
+            u->sol = cand;
+            for (int i = 0; i < u->n_classes; i++) {
+                cls *k = &u->classes[i];
+                for (int t = 0; t < k->e->n_mgr; t++)
+                    cand[k->x0 + t] = round(cand[k->x0 + t]);
+                if (k->w >= 0)
+                    cand[k->w] = round(cand[k->w]);
+                for (int t = 0; t < k->e->n_peer && k->y0 >= 0; t++)
+                    cand[k->y0 + t] = round(cand[k->y0 + t]);
+            }
+            complete_solution(u);
+            if (level_value(u, level, &e) <= start_val + 1e-9) {
+                free(keep);
+            } else { /* never worse than the start */
+                u->sol = keep;
+                free(cand);
+            }
+        }
+        if (r.status == CLP_MIP_TIME_LIMIT || r.status == CLP_MIP_FAILED) {
+            ctx->status = CL_TIME_LIMIT;
+            ctx->stopped_level = level + 1;
+            ctx->bound = r.bound + u->constant[level];
+            ctx->gap = r.gap;
+        } else if (ctx->opts->gap > 0 && r.gap > ctx->gap) {
+            ctx->gap = r.gap;
+        }
+    }
+    /* Hold the level at what was reached. */
+    double val = level_value(u, level, &e) - u->constant[level];
+    double tol = level == L_MOVES ? 0.5 : 1e-7 * (1 + fabs(val));
+    if (e.n > 0 && clp_mip_add_row(u->m, e.idx, e.val, e.n, -HUGE_VAL, val + tol) < 0)
+        rc = CL_EINTERNAL;
+done:
+    vec_dispose(&e);
+    return rc;
+}
+
+static void unit_dispose(unit *u)
+{
+    clp_mip_free(u->m);
+    free(u->staff);
+    free(u->local);
+    free(u->over);
+    free(u->tcol);
+    free(u->teams);
+    free(u->team_over);
+    free(u->sol);
+    memset(u, 0, sizeof *u);
+}
+
+/* Collects the staff and teams of the unit's classes and allocates the per-staff arrays. */
+static int unit_init(unit *u, const cl_instance *inst, cls *classes, int n_classes)
+{
+    memset(u, 0, sizeof *u);
+    u->inst = inst;
+    u->classes = classes;
+    u->n_classes = n_classes;
+    u->local = malloc(((size_t)inst->n_staff + 1) * sizeof(int));
+    u->staff = malloc(((size_t)inst->n_staff + 1) * sizeof(int));
+    u->teams = malloc(((size_t)inst->n_teams + 1) * sizeof(int));
+    if (!u->local || !u->staff || !u->teams)
+        return CL_ENOMEM;
+    for (int s = 0; s < inst->n_staff; s++)
+        u->local[s] = -1;
+    for (int i = 0; i < n_classes; i++) {
+        const elig *e = classes[i].e;
+        for (int t = 0; t < e->n_mgr; t++)
+            u->local[e->mgr[t]] = 1;
+        for (int t = 0; t < e->n_peer; t++)
+            u->local[e->peer[t]] = 1;
+    }
+    for (int s = 0; s < inst->n_staff; s++)
+        if (u->local[s] >= 0) {
+            u->local[s] = u->n_staff;
+            u->staff[u->n_staff++] = s;
+        }
+    for (int t = 0; t < inst->n_teams; t++) {
+        bool in = false;
+        for (int q = 0; q < inst->teams[t].n_members; q++)
+            in |= u->local[inst->teams[t].members[q]] >= 0;
+        if (in)
+            u->teams[u->n_teams++] = t;
+    }
+    u->over = malloc(((size_t)u->n_staff + 1) * sizeof(int));
+    u->tcol = malloc(((size_t)u->n_staff + 1) * sizeof(int));
+    u->team_over = malloc(((size_t)u->n_teams + 1) * sizeof(int));
+    if (!u->over || !u->tcol || !u->team_over)
+        return CL_ENOMEM;
+    for (int a = 0; a < u->n_staff; a++)
+        u->tcol[a] = -1;
+    int rc = build_unit(u);
+    if (rc != CL_OK)
+        return rc;
+    moves_constant(u);
+    u->sol = calloc((size_t)clp_mip_ncols(u->m) + 1, sizeof *u->sol);
+    if (u->sol == NULL)
+        return CL_ENOMEM;
+    initial_solution(u);
+    return CL_OK;
+}
+
+/* Grows u->sol when columns were added (phi), keeping values, and recomputes the continuous ones. */
+static int unit_resize(unit *u)
+{
+    double *s = realloc(u->sol, ((size_t)clp_mip_ncols(u->m) + 1) * sizeof *s);
+    if (s == NULL)
+        return CL_ENOMEM;
+    u->sol = s;
+    complete_solution(u);
+    return CL_OK;
+}
+
+/* Runs the levels of the unit in the order of the command. */
+static int run_levels(unit *u, solve_ctx *ctx, int budget_row_moves)
+{
+    static const int assign_order[NLEVELS] = {L_OVER, L_WAIT, L_MOVES, L_IMB, L_TRAVEL};
+    static const int rebalance_order[NLEVELS] = {L_OVER, L_WAIT, L_IMB, L_MOVES, L_TRAVEL};
+    const int *order = ctx->opts->balance_first ? rebalance_order : assign_order;
+    int rc = CL_OK;
+    if (budget_row_moves >= 0) {
+        vec e = {0};
+        level_expr(u, L_MOVES, &e);
+        if (e.n > 0 &&
+            clp_mip_add_row(u->m, e.idx, e.val, e.n, -HUGE_VAL, budget_row_moves - u->constant[L_MOVES] + 0.5) < 0)
+            rc = CL_EINTERNAL;
+        vec_dispose(&e);
+    }
+    double overload = 0;
+    for (int q = 0; q < NLEVELS && rc == CL_OK; q++) {
+        int level = order[q];
+        if (level == L_IMB && !u->phi_added) {
+            rc = add_phi(u, overload + 1e-6);
+            if (rc == CL_OK)
+                rc = unit_resize(u);
+            if (rc != CL_OK)
+                break;
+        }
+        char label[64];
+        snprintf(label, sizeof label, "level %d (%s)", q + 1, level_names[level]);
+        rc = solve_level(u, level, ctx, label);
+        if (level == L_OVER) {
+            vec e = {0};
+            level_expr(u, L_OVER, &e);
+            overload = level_value(u, L_OVER, &e);
+            vec_dispose(&e);
+        }
+    }
+    return rc;
+}
+
+/* Writes the unit's solution back to per-client managers and peers, deterministically: within a class, the
+ * clients that stay come first, then the others by manager order. */
+static void extract(const unit *u, int *manager, int *peer)
+{
+    for (int i = 0; i < u->n_classes; i++) {
+        const cls *k = &u->classes[i];
+        int *left = malloc(((size_t)k->e->n_mgr + 1) * sizeof(int));
+        int *pleft = malloc(((size_t)k->e->n_peer + 1) * sizeof(int));
+        if (left == NULL || pleft == NULL) {
+            free(left);
+            free(pleft);
+            continue;
+        }
+        int stay = -1, pstay = -1;
+        for (int t = 0; t < k->e->n_mgr; t++) {
+            left[t] = (int)lround(u->sol[k->x0 + t]);
+            if (k->e->mgr[t] == k->cur)
+                stay = t;
+        }
+        for (int t = 0; t < k->e->n_peer; t++) {
+            pleft[t] = (int)lround(u->sol[k->y0 + t]);
+            if (k->e->peer[t] == k->curpeer)
+                pstay = t;
+        }
+        for (int q = 0; q < k->n; q++) {
+            int c = k->clients[q];
+            manager[c] = CL_NONE;
+            peer[c] = CL_NONE;
+            int t = stay >= 0 && left[stay] > 0 ? stay : -1;
+            for (int r = 0; t < 0 && r < k->e->n_mgr; r++)
+                if (left[r] > 0)
+                    t = r;
+            if (t < 0)
+                continue; /* waits */
+            left[t]--;
+            manager[c] = k->e->mgr[t];
+            int pt = pstay >= 0 && pleft[pstay] > 0 ? pstay : -1;
+            for (int r = 0; pt < 0 && r < k->e->n_peer; r++)
+                if (pleft[r] > 0)
+                    pt = r;
+            if (pt >= 0) {
+                pleft[pt]--;
+                peer[c] = k->e->peer[pt];
+            }
+        }
+        free(left);
+        free(pleft);
+    }
+}
+
+/* ---- the whole solve -------------------------------------------------------------------------------- */
+
+typedef struct prep {
+    elig *e;
+    int *pool;      /* flat storage of eligibility lists */
+    int *order;     /* assignable clients sorted into classes, grouped by component */
+    int n_order;
+    cls *classes;
+    int n_classes;
+    int *comp_first; /* first class of each component, plus one past the end */
+    int n_comp;
+    int forced;      /* moves the instance forces */
+} prep;
+
+static void prep_dispose(prep *p, int n_clients)
+{
+    (void)n_clients;
+    free(p->e);
+    free(p->pool);
+    free(p->order);
+    for (int i = 0; i < p->n_classes; i++)
+        free(p->classes[i].clients);
+    free(p->classes);
+    free(p->comp_first);
+}
+
+static int *g_root; /* component root per client, for the comparator */
+
+static int cmp_by_comp(const void *pa, const void *pb)
+{
+    int a = *(const int *)pa, b = *(const int *)pb;
+    if (g_root[a] != g_root[b])
+        return g_root[a] < g_root[b] ? -1 : 1;
+    return cmp_clients(pa, pb);
+}
+
+static int prepare(prep *p, const cl_instance *inst)
+{
+    int nc = inst->n_clients, ns = inst->n_staff;
+    memset(p, 0, sizeof *p);
+    p->e = calloc((size_t)nc + 1, sizeof *p->e);
+    int *tmp = malloc(((size_t)ns + 1) * sizeof(int));
+    int *parent = malloc(((size_t)ns + 1) * sizeof(int));
+    int *root = malloc(((size_t)nc + 1) * sizeof(int));
+    size_t cap = 1024, used = 0;
+    p->pool = malloc(cap * sizeof(int));
+    int rc = CL_OK;
+    if (!p->e || !tmp || !parent || !root || !p->pool) {
+        rc = CL_ENOMEM;
+        goto done;
+    }
+    /* Lists are stored as offsets first (the pool moves while it grows), pointers fixed afterwards. */
+    size_t *off = malloc(((size_t)nc + 1) * 2 * sizeof(size_t));
+    if (off == NULL) {
+        rc = CL_ENOMEM;
+        goto done;
+    }
+    for (int c = 0; c < nc; c++) {
+        bool pr = false;
+        int n = cl_eligible_managers(inst, c, tmp, &p->e[c].relaxed);
+        int npeer = 0;
+        if (used + (size_t)n * 2 + (size_t)ns + 2 > cap) {
+            while (used + (size_t)n * 2 + (size_t)ns + 2 > cap)
+                cap *= 2;
+            int *np = realloc(p->pool, cap * sizeof(int));
+            if (np == NULL) {
+                free(off);
+                rc = CL_ENOMEM;
+                goto done;
+            }
+            p->pool = np;
+        }
+        memcpy(p->pool + used, tmp, (size_t)n * sizeof(int));
+        off[2 * c] = used;
+        used += (size_t)n;
+        p->e[c].n_mgr = n;
+        if (n > 0)
+            npeer = cl_eligible_peers(inst, c, p->pool + used, &pr);
+        off[2 * c + 1] = used;
+        used += (size_t)npeer;
+        p->e[c].n_peer = npeer;
+    }
+    for (int c = 0; c < nc; c++) {
+        p->e[c].mgr = p->pool + off[2 * c];
+        p->e[c].peer = p->pool + off[2 * c + 1];
+    }
+    free(off);
+    for (int s = 0; s < ns; s++)
+        parent[s] = s;
+    p->order = malloc(((size_t)nc + 1) * sizeof(int));
+    if (p->order == NULL) {
+        rc = CL_ENOMEM;
+        goto done;
+    }
+    for (int c = 0; c < nc; c++) {
+        const elig *e = &p->e[c];
+        const cl_client *cl = &inst->clients[c];
+        if (cl->manager >= 0 && !in_list(e->mgr, e->n_mgr, cl->manager))
+            p->forced++;
+        if (cl->peer >= 0 && e->n_mgr > 0 && !in_list(e->peer, e->n_peer, cl->peer))
+            p->forced++;
+        if (e->n_mgr == 0)
+            continue;
+        p->order[p->n_order++] = c;
+        int r0 = find(parent, e->mgr[0]);
+        for (int t = 1; t < e->n_mgr; t++)
+            parent[find(parent, e->mgr[t])] = r0;
+        for (int t = 0; t < e->n_peer; t++)
+            parent[find(parent, e->peer[t])] = find(parent, r0);
+    }
+    for (int c = 0; c < nc; c++)
+        root[c] = p->e[c].n_mgr > 0 ? find(parent, p->e[c].mgr[0]) : -1;
+    g_inst = inst;
+    g_elig = p->e;
+    g_root = root;
+    qsort(p->order, (size_t)p->n_order, sizeof(int), cmp_by_comp);
+    p->classes = calloc((size_t)p->n_order + 1, sizeof *p->classes);
+    p->comp_first = malloc(((size_t)p->n_order + 2) * sizeof(int));
+    if (!p->classes || !p->comp_first) {
+        rc = CL_ENOMEM;
+        goto done;
+    }
+    for (int i = 0; i < p->n_order;) {
+        int j = i + 1;
+        while (j < p->n_order && root[p->order[j]] == root[p->order[i]] &&
+               same_class(inst, p->e, p->order[i], p->order[j]))
+            j++;
+        if (i == 0 || root[p->order[i]] != root[p->order[i - 1]])
+            p->comp_first[p->n_comp++] = p->n_classes;
+        cls *k = &p->classes[p->n_classes++];
+        int c0 = p->order[i];
+        const cl_client *cl = &inst->clients[c0];
+        k->n = j - i;
+        k->clients = malloc((size_t)k->n * sizeof(int));
+        if (k->clients == NULL) {
+            rc = CL_ENOMEM;
+            goto done;
+        }
+        memcpy(k->clients, p->order + i, (size_t)k->n * sizeof(int));
+        k->e = &p->e[c0];
+        k->acuity = cl->acuity;
+        k->weight = weight_of(cl);
+        k->cur = cl->manager;
+        k->curpeer = cl->peer;
+        k->zone = cl->zone;
+        k->level = cl->level;
+        k->intake = cl->manager < 0;
+        i = j;
+    }
+    p->comp_first[p->n_comp] = p->n_classes;
+done:
+    free(tmp);
+    free(parent);
+    free(root);
+    return rc;
+}
+
+/* Solves a set of classes as one unit and writes managers and peers. */
+static int solve_unit(const cl_instance *inst, cls *classes, int n_classes, solve_ctx *ctx, int budget,
+                      int *manager, int *peer)
+{
+    unit u;
+    int rc = unit_init(&u, inst, classes, n_classes);
+    if (rc == CL_OK)
+        rc = run_levels(&u, ctx, budget);
+    if (rc == CL_OK)
+        extract(&u, manager, peer);
+    unit_dispose(&u);
+    return rc;
+}
+
+/* Frontier of SPEC §5: for each budget from the forced moves up, the best imbalance (levels overload and
+ * waitlist held first), until the budget reaches the moves of the unconstrained rebalance. */
+static int frontier(cl_assignment *a, const cl_instance *inst, prep *p, solve_ctx *ctx, int max_moves)
+{
+    int cap = max_moves - p->forced + 1;
+    a->frontier = calloc((size_t)(cap > 0 ? cap : 1), sizeof *a->frontier);
+    if (a->frontier == NULL)
+        return CL_ENOMEM;
+    int *mgr = malloc(((size_t)inst->n_clients + 1) * sizeof(int));
+    int *peer = malloc(((size_t)inst->n_clients + 1) * sizeof(int));
+    int rc = mgr && peer ? CL_OK : CL_ENOMEM;
+    cl_solve_opts o = *ctx->opts;
+    o.balance_first = true;
+    for (int k = p->forced; k <= max_moves && rc == CL_OK; k++) {
+        solve_ctx c2 = *ctx;
+        c2.opts = &o;
+        for (int c = 0; c < inst->n_clients; c++) {
+            mgr[c] = a->manager[c];
+            peer[c] = a->peer[c];
+        }
+        rc = solve_unit(inst, p->classes, p->n_classes, &c2, k, mgr, peer);
+        if (rc != CL_OK)
+            break;
+        cl_objective ob;
+        cl_objective_of(inst, mgr, peer, &ob);
+        cl_frontier_point pt = {ob.moves + ob.peer_moves, ob.imbalance, ob.max_utilization};
+        if (a->n_frontier > 0 && pt.imbalance > a->frontier[a->n_frontier - 1].imbalance)
+            pt.imbalance = a->frontier[a->n_frontier - 1].imbalance; /* a stop by the time limit */
+        a->frontier[a->n_frontier++] = pt;
+        if (c2.stopped_level > 0) {
+            ctx->status = CL_TIME_LIMIT;
+            break;
+        }
+        if (pt.imbalance <= a->obj.imbalance + 1e-9)
+            break;
+    }
+    free(mgr);
+    free(peer);
+    return rc;
+}
+
+int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve_opts *opts, cl_error *err)
+{
+    cl_solve_opts defaults;
+    if (opts == NULL) {
+        cl_solve_opts_init(&defaults);
+        opts = &defaults;
+    }
+    if (!(opts->time_limit_s > 0) || !(opts->gap >= 0 && opts->gap <= 1) || opts->max_moves < CL_NONE)
+        return cl_error_set(err, CL_EUSAGE, "opts", "time_limit_s must be > 0, gap in [0, 1], max_moves >= 0");
+    solve_ctx ctx = {.opts = opts, .started = clp_now()};
+    ctx.deadline = ctx.started + opts->time_limit_s;
+    prep p;
+    cl_assignment *a = cl_assignment_new(inst->n_clients);
+    int rc = a ? prepare(&p, inst) : CL_ENOMEM;
+    if (rc != CL_OK)
+        goto done;
+    if (opts->max_moves != CL_NONE && opts->max_moves < p.forced) {
+        rc = cl_error_set(err, CL_EINVALID, "max_moves",
+                          "a budget of %d moves is below the %d moves this instance forces (clients whose "
+                          "manager or peer is leaving, avoided or no longer serves them); allow at least %d",
+                          opts->max_moves, p.forced, p.forced);
+        goto done;
+    }
+    if (opts->max_moves != CL_NONE) {
+        rc = solve_unit(inst, p.classes, p.n_classes, &ctx, opts->max_moves, a->manager, a->peer);
+    } else {
+        for (int q = 0; q < p.n_comp && rc == CL_OK; q++)
+            rc = solve_unit(inst, p.classes + p.comp_first[q], p.comp_first[q + 1] - p.comp_first[q], &ctx, -1,
+                            a->manager, a->peer);
+    }
+    if (rc != CL_OK)
+        goto done;
+    cl_assignment_evaluate(inst, a, &a->obj);
+    a->has_obj = true;
+    if (opts->frontier) {
+        int upto = a->obj.moves + a->obj.peer_moves;
+        if (opts->max_moves != CL_NONE && opts->max_moves < upto)
+            upto = opts->max_moves;
+        rc = frontier(a, inst, &p, &ctx, upto);
+        if (rc != CL_OK)
+            goto done;
+    }
+    a->status = ctx.stopped_level > 0 ? CL_TIME_LIMIT : a->obj.overload > 1e-9 ? CL_OVER_CAPACITY : CL_OPTIMAL;
+    a->stopped_level = ctx.stopped_level;
+    a->bound = ctx.bound;
+    a->gap = ctx.gap;
+    rc = clp_explain_assignment(a, inst);
+    a->seconds = clp_now() - ctx.started;
+    cl_instance_fingerprint(inst, a->fingerprint);
+done:
+    if (a != NULL && p.e != NULL)
+        prep_dispose(&p, inst->n_clients);
+    if (rc != CL_OK) {
+        cl_assignment_free(a);
+        if (rc == CL_ENOMEM)
+            cl_error_set(err, rc, "", "out of memory");
+        else if (rc == CL_EINTERNAL)
+            cl_error_set(err, rc, "", "internal error in the assignment model");
+        return rc;
+    }
+    *out = a;
+    return CL_OK;
+}

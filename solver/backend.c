@@ -1,0 +1,280 @@
+/* backend.c: GLPK behind a small, safe interface: indices checked, terminal output off, time limited,
+ * the caller's feasible start handed to the search, progress shown on request. */
+#include "backend.h"
+
+#include <glpk.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../model/cl.h"
+
+struct clp_mip {
+    glp_prob *lp;
+    int ncols;
+    double *value; /* last solution, ncols */
+    int *ind;      /* scratch for rows, 1-based */
+    double *val;
+    int scratch;
+};
+
+double clp_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int quiet_hook(void *info, const char *s)
+{
+    (void)info;
+    (void)s;
+    return 1; /* swallow everything GLPK prints */
+}
+
+clp_mip *clp_mip_new(void)
+{
+    clp_mip *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return NULL;
+    glp_term_hook(quiet_hook, NULL);
+    glp_term_out(GLP_OFF);
+    m->lp = glp_create_prob();
+    glp_set_obj_dir(m->lp, GLP_MIN);
+    return m;
+}
+
+void clp_mip_free(clp_mip *m)
+{
+    if (m == NULL)
+        return;
+    glp_delete_prob(m->lp);
+    free(m->value);
+    free(m->ind);
+    free(m->val);
+    free(m);
+}
+
+int clp_mip_ncols(const clp_mip *m)
+{
+    return m->ncols;
+}
+
+static void set_bounds_col(glp_prob *lp, int j, double lb, double ub)
+{
+    bool has_lb = isfinite(lb), has_ub = isfinite(ub);
+    int type = has_lb && has_ub ? (lb == ub ? GLP_FX : GLP_DB) : has_lb ? GLP_LO : has_ub ? GLP_UP : GLP_FR;
+    glp_set_col_bnds(lp, j, type, has_lb ? lb : 0, has_ub ? ub : 0);
+}
+
+int clp_mip_add_col(clp_mip *m, double lb, double ub, bool integer)
+{
+    int j = glp_add_cols(m->lp, 1);
+    set_bounds_col(m->lp, j, lb, ub);
+    if (integer)
+        glp_set_col_kind(m->lp, j, GLP_IV);
+    return m->ncols++;
+}
+
+int clp_mip_add_row(clp_mip *m, const int *cols, const double *vals, int n, double lb, double ub)
+{
+    if (n + 1 > m->scratch) {
+        int cap = (n + 1) * 2;
+        int *ind = realloc(m->ind, (size_t)cap * sizeof *ind);
+        double *val = realloc(m->val, (size_t)cap * sizeof *val);
+        if (ind)
+            m->ind = ind;
+        if (val)
+            m->val = val;
+        if (!ind || !val)
+            return CL_ENOMEM;
+        m->scratch = cap;
+    }
+    for (int t = 0; t < n; t++)
+        if (vals[t] != 0 && (cols[t] < 0 || cols[t] >= m->ncols)) /* GLPK aborts on a bad index */
+            return CL_EINTERNAL;
+    int i = glp_add_rows(m->lp, 1);
+    clp_mip_set_row_bounds(m, i - 1, lb, ub);
+    int k = 0;
+    for (int t = 0; t < n; t++) {
+        if (vals[t] == 0)
+            continue;
+        m->ind[k + 1] = cols[t] + 1;
+        m->val[k + 1] = vals[t];
+        k++;
+    }
+    glp_set_mat_row(m->lp, i, k, m->ind, m->val);
+    return i - 1;
+}
+
+static int row_type(double lb, double ub)
+{
+    bool has_lb = isfinite(lb), has_ub = isfinite(ub);
+    return has_lb && has_ub ? (lb == ub ? GLP_FX : GLP_DB) : has_lb ? GLP_LO : has_ub ? GLP_UP : GLP_FR;
+}
+
+void clp_mip_set_row_bounds(clp_mip *m, int i, double lb, double ub)
+{
+    glp_set_row_bnds(m->lp, i + 1, row_type(lb, ub), isfinite(lb) ? lb : 0, isfinite(ub) ? ub : 0);
+}
+
+int clp_mip_nrows(const clp_mip *m)
+{
+    return glp_get_num_rows(m->lp);
+}
+
+void clp_mip_truncate_rows(clp_mip *m, int first)
+{
+    int n = glp_get_num_rows(m->lp) - first;
+    if (n <= 0)
+        return;
+    int *num = malloc(((size_t)n + 1) * sizeof *num);
+    if (num == NULL)
+        return;
+    for (int k = 1; k <= n; k++)
+        num[k] = first + k;
+    glp_del_rows(m->lp, n, num);
+    free(num);
+}
+
+void clp_mip_set_obj(clp_mip *m, int j, double coef)
+{
+    glp_set_obj_coef(m->lp, j + 1, coef);
+}
+
+void clp_mip_clear_obj(clp_mip *m)
+{
+    for (int j = 1; j <= m->ncols; j++)
+        glp_set_obj_coef(m->lp, j, 0);
+}
+
+double clp_mip_value(const clp_mip *m, int j)
+{
+    return m->value ? m->value[j] : 0;
+}
+
+typedef struct cb_info {
+    const clp_mip_params *p;
+    const double *start;
+    bool start_given;
+    double last_print;
+    double bound;
+    bool printed;
+} cb_info;
+
+static void callback(glp_tree *T, void *data)
+{
+    cb_info *info = data;
+    int reason = glp_ios_reason(T);
+    if (reason == GLP_IHEUR && info->start && !info->start_given) {
+        glp_prob *lp = glp_ios_get_prob(T);
+        int n = glp_get_num_cols(lp);
+        double *x = malloc(((size_t)n + 1) * sizeof *x);
+        if (x) {
+            memcpy(x + 1, info->start, (size_t)n * sizeof *x);
+            glp_ios_heur_sol(T, x);
+            free(x);
+        }
+        info->start_given = true;
+    }
+    int best = glp_ios_best_node(T);
+    if (best > 0)
+        info->bound = glp_ios_node_bound(T, best);
+    if (info->p->progress && reason == GLP_ISELECT) {
+        double now = clp_now();
+        if (now - info->p->started >= info->p->progress_after_s && now - info->last_print >= 0.5) {
+            glp_prob *lp = glp_ios_get_prob(T);
+            double inc = glp_mip_obj_val(lp);
+            double gap = glp_ios_mip_gap(T);
+            fprintf(stderr, "\rcaseload: %-22s %7.1f s  incumbent %-12.6g bound %-12.6g gap %6.2f%%   ",
+                    info->p->label ? info->p->label : "", now - info->p->started, inc, info->bound,
+                    100 * (gap > 1e9 ? 0 : gap));
+            info->last_print = now;
+            info->printed = true;
+        }
+    }
+}
+
+int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_mip_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->status = CLP_MIP_FAILED;
+    double t0 = clp_now();
+    free(m->value);
+    m->value = calloc((size_t)m->ncols + 1, sizeof *m->value);
+    if (m->value == NULL)
+        return CL_ENOMEM;
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    sm.presolve = GLP_OFF;
+    int lim_ms = (int)fmin(fmax(p->time_limit_s * 1000, 1), 2e9);
+    sm.tm_lim = lim_ms;
+    int rc = glp_simplex(m->lp, &sm);
+    if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
+        /* Retry from scratch once: a warm basis from an earlier level can go stale. */
+        glp_adv_basis(m->lp, 0);
+        rc = glp_simplex(m->lp, &sm);
+    }
+    if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
+        int st = glp_get_status(m->lp);
+        r->status = st == GLP_NOFEAS ? CLP_MIP_INFEASIBLE : CLP_MIP_FAILED;
+        return CL_OK;
+    }
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = GLP_MSG_OFF;
+    io.presolve = GLP_OFF; /* the start is given in the original columns */
+    io.br_tech = GLP_BR_DTH;
+    io.bt_tech = GLP_BT_BLB;
+    io.gmi_cuts = GLP_ON;
+    io.mir_cuts = GLP_ON;
+    io.cov_cuts = GLP_ON;
+    io.mip_gap = p->gap;
+    double left = p->time_limit_s - (clp_now() - t0);
+    io.tm_lim = (int)fmin(fmax(left * 1000, 1), 2e9);
+    cb_info info = {.p = p, .start = start, .bound = -HUGE_VAL, .last_print = 0};
+    io.cb_func = callback;
+    io.cb_info = &info;
+    rc = glp_intopt(m->lp, &io);
+    if (info.printed)
+        fprintf(stderr, "\n");
+    int st = glp_mip_status(m->lp);
+    if (st == GLP_OPT || st == GLP_FEAS) {
+        for (int j = 0; j < m->ncols; j++)
+            m->value[j] = glp_mip_col_val(m->lp, j + 1);
+        r->objective = glp_mip_obj_val(m->lp);
+        if (st == GLP_OPT || rc == 0) {
+            r->status = CLP_MIP_OPTIMAL;
+            r->bound = isfinite(info.bound) && info.bound <= r->objective ? fmax(info.bound, r->objective - p->gap * fabs(r->objective)) : r->objective;
+            if (st == GLP_OPT && p->gap == 0)
+                r->bound = r->objective;
+        } else {
+            r->status = CLP_MIP_TIME_LIMIT;
+            r->bound = isfinite(info.bound) ? info.bound : glp_get_obj_val(m->lp);
+        }
+        double denom = fmax(fabs(r->objective), 1e-9);
+        r->gap = fmax(0, (r->objective - r->bound) / denom);
+        if (r->objective - r->bound < 1e-9)
+            r->gap = 0;
+    } else if (st == GLP_NOFEAS) {
+        r->status = CLP_MIP_INFEASIBLE;
+    } else if (start != NULL) {
+        /* No solution of its own before the limit: the start stands, with the LP bound. */
+        memcpy(m->value, start, (size_t)m->ncols * sizeof *start);
+        r->status = CLP_MIP_TIME_LIMIT;
+        r->objective = 0;
+        for (int j = 0; j < m->ncols; j++)
+            r->objective += glp_get_obj_coef(m->lp, j + 1) * start[j];
+        r->bound = glp_get_obj_val(m->lp);
+        r->gap = fmax(0, (r->objective - r->bound) / fmax(fabs(r->objective), 1e-9));
+    }
+    return CL_OK;
+}
+
+int clp_mip_write_lp(clp_mip *m, const char *path)
+{
+    return glp_write_lp(m->lp, NULL, path) == 0 ? CL_OK : CL_EIO;
+}

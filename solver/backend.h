@@ -1,0 +1,59 @@
+/* backend.h: the one small wrapper around GLPK: 0-based columns, quiet, timed, warm-started. */
+#ifndef CL_BACKEND_H
+#define CL_BACKEND_H
+
+#include <stdbool.h>
+
+typedef struct clp_mip clp_mip;
+
+typedef enum clp_mip_status {
+    CLP_MIP_OPTIMAL = 0,    /* proven optimal (within gap) */
+    CLP_MIP_TIME_LIMIT = 1, /* stopped by the time limit with a feasible solution */
+    CLP_MIP_INFEASIBLE = 2,
+    CLP_MIP_FAILED = 3      /* no solution: numerical trouble or a time limit before any solution */
+} clp_mip_status;
+
+typedef struct clp_mip_params {
+    double time_limit_s; /* wall clock for this solve */
+    double gap;          /* relative gap accepted */
+    bool progress;       /* print progress lines on standard error after progress_after_s */
+    double progress_after_s;
+    double started;      /* clp_now() when the whole command started, for elapsed times */
+    const char *label;   /* what is being solved, for progress lines */
+} clp_mip_params;
+
+typedef struct clp_mip_result {
+    clp_mip_status status;
+    double objective; /* of the solution found */
+    double bound;     /* proven bound on the objective */
+    double gap;       /* relative gap between the two */
+} clp_mip_result;
+
+/* Seconds on a monotonic clock. */
+double clp_now(void);
+
+clp_mip *clp_mip_new(void);
+void clp_mip_free(clp_mip *m);
+/* Adds a column with bounds (lb may be 0, ub may be HUGE_VAL) and returns its 0-based index. */
+int clp_mip_add_col(clp_mip *m, double lb, double ub, bool integer);
+/* Adds a row lb <= sum vals[k] x[cols[k]] <= ub (-HUGE_VAL / HUGE_VAL for none); returns its index. Columns
+ * must exist; a column may appear once. */
+int clp_mip_add_row(clp_mip *m, const int *cols, const double *vals, int n, double lb, double ub);
+/* Changes the bounds of row i. */
+void clp_mip_set_row_bounds(clp_mip *m, int i, double lb, double ub);
+/* Number of rows; clp_mip_truncate_rows deletes the rows from index first on. */
+int clp_mip_nrows(const clp_mip *m);
+void clp_mip_truncate_rows(clp_mip *m, int first);
+/* Sets the objective coefficient of column j (minimisation); clp_mip_clear_obj zeroes all. */
+void clp_mip_set_obj(clp_mip *m, int j, double coef);
+void clp_mip_clear_obj(clp_mip *m);
+int clp_mip_ncols(const clp_mip *m);
+/* Solves the MIP; start (ncols values, may be NULL) is a feasible solution handed to the search. The
+ * values of the solution are read with clp_mip_value. Returns 0, or CL_ENOMEM / CL_EINTERNAL. */
+int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_mip_result *r);
+/* Value of column j in the last solution. */
+double clp_mip_value(const clp_mip *m, int j);
+/* Writes the model in CPLEX LP format (for the benchmark peers). Returns 0 or CL_EIO. */
+int clp_mip_write_lp(clp_mip *m, const char *path);
+
+#endif

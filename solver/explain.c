@@ -1,0 +1,195 @@
+/* explain.c: reasons for waitlisted clients, moves and missing peers, naming the binding capacities. */
+#include "explain.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/rules.h"
+
+/* A growing string. */
+typedef struct sbuf {
+    char *s;
+    size_t n, cap;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#include <stdarg.h>
+static void sb_add(sbuf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (w < 0)
+        return;
+    size_t need = b->n + (size_t)w + 1;
+    if (need > b->cap) {
+        size_t cap = need * 2;
+        char *s = realloc(b->s, cap);
+        if (s == NULL)
+            return;
+        b->s = s;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, tmp, (size_t)w + 1);
+    b->n += (size_t)w;
+}
+
+static const char *program_words(const cl_instance *inst, int c)
+{
+    static const char *const words[CL_NPROGRAMS] = {"ICM", "SCM", "Blended team", "Adult Home"};
+    return words[inst->clients[c].program];
+}
+
+/* The client's languages as "es" or "es/en". */
+static void langs_words(const cl_instance *inst, int c, char *out, size_t n)
+{
+    out[0] = '\0';
+    for (int l = 0; l < inst->n_langs; l++)
+        if (inst->clients[c].langs >> l & 1u) {
+            size_t len = strlen(out);
+            snprintf(out + len, n - len, "%s%s", len ? "/" : "", inst->langs[l]);
+        }
+}
+
+/* Lists staff with load/limit, at most 6, then "and N more". */
+static void list_loads(sbuf *b, const cl_instance *inst, const int *list, int n, const cl_staff_load *ld)
+{
+    for (int k = 0; k < n && k < 6; k++) {
+        int s = list[k];
+        if (inst->staff[s].team >= 0)
+            sb_add(b, "%s%s %.2f/%.2f FTE", k ? ", " : "", inst->staff[s].id, ld[s].load, cl_limit(inst, s));
+        else
+            sb_add(b, "%s%s %g/%g", k ? ", " : "", inst->staff[s].id, ld[s].load, cl_limit(inst, s));
+    }
+    if (n > 6)
+        sb_add(b, " and %d more", n - 6);
+}
+
+static char *wait_reason(const cl_instance *inst, const cl_assignment *a, int c, const cl_staff_load *ld,
+                         const double *team_used, int *elig, int *peers)
+{
+    const cl_client *cl = &inst->clients[c];
+    bool relaxed = false, prelaxed = false;
+    int n = cl_eligible_managers(inst, c, elig, &relaxed);
+    char langs[128];
+    langs_words(inst, c, langs, sizeof langs);
+    sbuf b = {0};
+    (void)a;
+    if (n == 0) {
+        if (cl->manager >= 0)
+            sb_add(&b, "no active %s manager serves this client's program any more", program_words(inst, c));
+        else
+            sb_add(&b, "no active %s manager speaking %s is eligible (avoid list and languages)",
+                   program_words(inst, c), langs);
+        return b.s;
+    }
+    int np = cl_eligible_peers(inst, c, peers, &prelaxed);
+    bool mgr_room = false, peer_room = np == 0;
+    for (int k = 0; k < n; k++)
+        mgr_room |= ld[elig[k]].load + cl_load_of(inst, c, elig[k]) <= cl_limit(inst, elig[k]) + 1e-9;
+    for (int k = 0; k < np; k++)
+        peer_room |= ld[peers[k]].load + cl->acuity <= cl_limit(inst, peers[k]) + 1e-9;
+    if (cl->program == CL_BLENDED && mgr_room) {
+        /* Members have room but the pool is full. */
+        int t = inst->staff[elig[0]].team;
+        sb_add(&b, "Blended team %s's pool is full (%.2f of %.2f FTE used; this client needs %.3f FTE)",
+               inst->teams[t].id, team_used[t], cl_team_fte(inst, t), cl_blended_fte(inst, c));
+    } else if (!mgr_room) {
+        sb_add(&b, "no %s manager speaking %s has room (", program_words(inst, c), langs);
+        list_loads(&b, inst, elig, n, ld);
+        sb_add(&b, "; this client needs %g)", cl->acuity);
+    } else if (!peer_room) {
+        sb_add(&b, "no peer specialist speaking %s has room (", langs);
+        list_loads(&b, inst, peers, np, ld);
+        sb_add(&b, "; this client needs %g)", cl->acuity);
+    } else {
+        sb_add(&b, "placing this client would leave more weighted clients waiting or over capacity");
+    }
+    return b.s;
+}
+
+static const char *move_reason(const cl_instance *inst, int c, int to, const cl_staff_load *ld0,
+                               const double *team0)
+{
+    const cl_client *cl = &inst->clients[c];
+    int from = cl->manager;
+    const cl_staff *f = &inst->staff[from];
+    if (!f->active)
+        return "inactive_manager";
+    if (cl_avoids(inst, c, from))
+        return "avoid";
+    if (!cl_serves(inst, from, c))
+        return "program";
+    if (ld0[from].load > cl_limit(inst, from) + 1e-9)
+        return "over_cap";
+    if (f->team >= 0 && team0[f->team] > cl_team_fte(inst, f->team) + 1e-9)
+        return "team_pool";
+    int tf = cl_instance_travel(inst, cl->zone, f->zone), tt = cl_instance_travel(inst, cl->zone, inst->staff[to].zone);
+    if (tt < tf && ld0[from].utilization <= ld0[to].utilization + 1e-9)
+        return "travel";
+    return "balance";
+}
+
+static const char *peer_move_reason(const cl_instance *inst, int c, const cl_staff_load *ld0)
+{
+    int from = inst->clients[c].peer;
+    if (!inst->staff[from].active)
+        return "inactive_manager";
+    if (cl_avoids(inst, c, from))
+        return "avoid";
+    if (ld0[from].load > cl_limit(inst, from) + 1e-9)
+        return "over_cap";
+    return "balance";
+}
+
+int clp_explain_assignment(cl_assignment *a, const cl_instance *inst)
+{
+    int ns = inst->n_staff, nc = inst->n_clients, rc = CL_OK;
+    cl_staff_load *ld = calloc((size_t)ns + 1, sizeof *ld), *ld0 = calloc((size_t)ns + 1, sizeof *ld0);
+    double *tu = calloc((size_t)inst->n_teams + 1, sizeof *tu), *tu0 = calloc((size_t)inst->n_teams + 1, sizeof *tu0);
+    int *elig = malloc(((size_t)ns + 1) * sizeof *elig), *peers = malloc(((size_t)ns + 1) * sizeof *peers);
+    cl_assignment *now = cl_assignment_new(nc);
+    if (!ld || !ld0 || !tu || !tu0 || !elig || !peers || !now) {
+        rc = CL_ENOMEM;
+        goto done;
+    }
+    for (int c = 0; c < nc; c++) {
+        now->manager[c] = inst->clients[c].manager;
+        now->peer[c] = inst->clients[c].peer;
+    }
+    cl_assignment_loads(inst, a, ld, tu);
+    cl_assignment_loads(inst, now, ld0, tu0);
+    for (int c = 0; c < nc; c++) {
+        const cl_client *cl = &inst->clients[c];
+        int m = a->manager[c];
+        if (m < 0) {
+            a->wait_reason[c] = wait_reason(inst, a, c, ld, tu, elig, peers);
+            continue;
+        }
+        a->language_mismatch[c] = !cl_speaks(inst, m, c) && m != cl->manager;
+        if (cl->manager >= 0 && m != cl->manager)
+            a->move_reason[c] = strdup(move_reason(inst, c, m, ld0, tu0));
+        if (cl->peer >= 0 && a->peer[c] != cl->peer)
+            a->peer_move_reason[c] = strdup(peer_move_reason(inst, c, ld0));
+        if (cl->program == CL_ADULT_HOME && a->peer[c] < 0) {
+            bool any = false;
+            for (int s = 0; s < ns; s++)
+                any |= inst->staff[s].role == CL_PEER && inst->staff[s].active;
+            a->peer_reason[c] = strdup(any ? "every active peer specialist is on this client's avoid list"
+                                           : "the agency has no active peer specialist");
+        }
+    }
+done:
+    free(ld);
+    free(ld0);
+    free(tu);
+    free(tu0);
+    free(elig);
+    free(peers);
+    cl_assignment_free(now);
+    return rc;
+}
