@@ -491,7 +491,8 @@ typedef struct solve_ctx {
     double deadline;
     cl_plan_status status;
     int stopped_level; /* 1-based, 0 = none */
-    double bound;
+    double bound;      /* proven bound of the level stopped in, over the whole solve */
+    double bound_gap;  /* of one unit: its incumbent minus its proven bound */
     double gap;
 } solve_ctx;
 
@@ -513,7 +514,7 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
     double lo = 0;
     if (level == L_MOVES)
         lo = 0;
-    bool trivial = e.n == 0 || start_val <= lo + 1e-9 || ctx->stopped_level > 0;
+    bool trivial = e.n == 0 || start_val <= lo + 1e-9;
     if (!trivial) {
         clp_mip_clear_obj(u->m);
         for (int q = 0; q < e.n; q++)
@@ -563,9 +564,9 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
             }
         }
         if (r.status == CLP_MIP_TIME_LIMIT || r.status == CLP_MIP_FAILED) {
-            ctx->status = CL_TIME_LIMIT;
             ctx->stopped_level = level + 1;
-            ctx->bound = r.bound + u->constant[level];
+            ctx->bound_gap = isfinite(r.bound) ? level_value(u, level, &e) - u->constant[level] - r.bound
+                                               : level_value(u, level, &e);
             ctx->gap = r.gap;
         } else if (ctx->opts->gap > 0 && r.gap > ctx->gap) {
             ctx->gap = r.gap;
@@ -656,39 +657,66 @@ static int unit_resize(unit *u)
     return CL_OK;
 }
 
-/* Runs the levels of the unit in the order of the command. */
-static int run_levels(unit *u, solve_ctx *ctx, int budget_row_moves)
+/* Holds the move budget of rebalance --max-moves as a row. */
+static int add_budget(unit *u, int budget)
+{
+    vec e = {0};
+    int rc = level_expr(u, L_MOVES, &e);
+    if (e.n > 0 && clp_mip_add_row(u->m, e.idx, e.val, e.n, -HUGE_VAL, budget - u->constant[L_MOVES] + 0.5) < 0)
+        rc = CL_EINTERNAL;
+    vec_dispose(&e);
+    return rc;
+}
+
+/* Runs the levels in the order of the command, each level over every unit before the next level, so that a
+ * time limit stops the hard later levels and never leaves a unit without its first ones. */
+static int run_levels(unit *units, int n_units, solve_ctx *ctx)
 {
     static const int assign_order[NLEVELS] = {L_OVER, L_WAIT, L_MOVES, L_IMB, L_TRAVEL};
     static const int rebalance_order[NLEVELS] = {L_OVER, L_WAIT, L_IMB, L_MOVES, L_TRAVEL};
     const int *order = ctx->opts->balance_first ? rebalance_order : assign_order;
     int rc = CL_OK;
-    if (budget_row_moves >= 0) {
-        vec e = {0};
-        level_expr(u, L_MOVES, &e);
-        if (e.n > 0 &&
-            clp_mip_add_row(u->m, e.idx, e.val, e.n, -HUGE_VAL, budget_row_moves - u->constant[L_MOVES] + 0.5) < 0)
-            rc = CL_EINTERNAL;
-        vec_dispose(&e);
-    }
-    double overload = 0;
     for (int q = 0; q < NLEVELS && rc == CL_OK; q++) {
         int level = order[q];
-        if (level == L_IMB && !u->phi_added) {
-            rc = add_phi(u, overload + 1e-6);
-            if (rc == CL_OK)
-                rc = unit_resize(u);
-            if (rc != CL_OK)
-                break;
-        }
-        char label[64];
-        snprintf(label, sizeof label, "level %d (%s)", q + 1, level_names[level]);
-        rc = solve_level(u, level, ctx, label);
-        if (level == L_OVER) {
+        double reached = 0, bound_gap = 0;
+        bool stopped = false;
+        for (int i = 0; i < n_units && rc == CL_OK; i++) {
+            unit *u = &units[i];
+            if (level == L_IMB && !u->phi_added) {
+                vec e = {0};
+                level_expr(u, L_OVER, &e);
+                double overload = level_value(u, L_OVER, &e);
+                vec_dispose(&e);
+                rc = add_phi(u, overload + 1e-6);
+                if (rc == CL_OK)
+                    rc = unit_resize(u);
+                if (rc != CL_OK)
+                    break;
+            }
+            char label[64];
+            snprintf(label, sizeof label, "level %d (%s)", q + 1, level_names[level]);
+            /* Each unit still to do in this level gets an equal share of the time left. */
+            double share = (ctx->deadline - clp_now()) / (n_units - i);
+            solve_ctx uc = *ctx;
+            uc.deadline = clp_now() + share;
+            uc.stopped_level = 0;
+            rc = solve_level(u, level, &uc, label);
             vec e = {0};
-            level_expr(u, L_OVER, &e);
-            overload = level_value(u, L_OVER, &e);
+            level_expr(u, level, &e);
+            reached += level_value(u, level, &e);
             vec_dispose(&e);
+            if (uc.stopped_level > 0) {
+                stopped = true;
+                bound_gap += fmax(0, uc.bound_gap);
+            }
+            if (uc.gap > ctx->gap)
+                ctx->gap = uc.gap;
+        }
+        if (stopped) {
+            ctx->status = CL_TIME_LIMIT;
+            ctx->stopped_level = level + 1;
+            ctx->bound = reached - bound_gap;
+            break; /* later levels keep the solution as it is */
         }
     }
     return rc;
@@ -901,17 +929,29 @@ done:
     return rc;
 }
 
-/* Solves a set of classes as one unit and writes managers and peers. */
-static int solve_unit(const cl_instance *inst, cls *classes, int n_classes, solve_ctx *ctx, int budget,
-                      int *manager, int *peer)
+/* Solves the pools (or, with a budget, all classes as one unit) and writes managers and peers. */
+static int solve_all(const cl_instance *inst, const prep *p, solve_ctx *ctx, int budget, int *manager, int *peer)
 {
-    unit u;
-    int rc = unit_init(&u, inst, classes, n_classes);
+    int n_units = budget >= 0 ? (p->n_classes > 0) : p->n_comp;
+    unit *units = calloc((size_t)n_units + 1, sizeof *units);
+    if (units == NULL)
+        return CL_ENOMEM;
+    int rc = CL_OK;
+    for (int i = 0; i < n_units && rc == CL_OK; i++) {
+        int first = budget >= 0 ? 0 : p->comp_first[i];
+        int last = budget >= 0 ? p->n_classes : p->comp_first[i + 1];
+        rc = unit_init(&units[i], inst, p->classes + first, last - first);
+        if (rc == CL_OK && budget >= 0)
+            rc = add_budget(&units[i], budget);
+    }
     if (rc == CL_OK)
-        rc = run_levels(&u, ctx, budget);
-    if (rc == CL_OK)
-        extract(&u, manager, peer);
-    unit_dispose(&u);
+        rc = run_levels(units, n_units, ctx);
+    for (int i = 0; i < n_units; i++) {
+        if (rc == CL_OK)
+            extract(&units[i], manager, peer);
+        unit_dispose(&units[i]);
+    }
+    free(units);
     return rc;
 }
 
@@ -935,7 +975,7 @@ static int frontier(cl_assignment *a, const cl_instance *inst, prep *p, solve_ct
             mgr[c] = a->manager[c];
             peer[c] = a->peer[c];
         }
-        rc = solve_unit(inst, p->classes, p->n_classes, &c2, k, mgr, peer);
+        rc = solve_all(inst, p, &c2, k, mgr, peer);
         if (rc != CL_OK)
             break;
         cl_objective ob;
@@ -979,13 +1019,7 @@ int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve
                           opts->max_moves, p.forced, p.forced);
         goto done;
     }
-    if (opts->max_moves != CL_NONE) {
-        rc = solve_unit(inst, p.classes, p.n_classes, &ctx, opts->max_moves, a->manager, a->peer);
-    } else {
-        for (int q = 0; q < p.n_comp && rc == CL_OK; q++)
-            rc = solve_unit(inst, p.classes + p.comp_first[q], p.comp_first[q + 1] - p.comp_first[q], &ctx, -1,
-                            a->manager, a->peer);
-    }
+    rc = solve_all(inst, &p, &ctx, opts->max_moves, a->manager, a->peer);
     if (rc != CL_OK)
         goto done;
     cl_assignment_evaluate(inst, a, &a->obj);

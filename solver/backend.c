@@ -62,17 +62,16 @@ int clp_mip_ncols(const clp_mip *m)
     return m->ncols;
 }
 
-static void set_bounds_col(glp_prob *lp, int j, double lb, double ub)
+static int bound_type(double lb, double ub)
 {
     bool has_lb = isfinite(lb), has_ub = isfinite(ub);
-    int type = has_lb && has_ub ? (lb == ub ? GLP_FX : GLP_DB) : has_lb ? GLP_LO : has_ub ? GLP_UP : GLP_FR;
-    glp_set_col_bnds(lp, j, type, has_lb ? lb : 0, has_ub ? ub : 0);
+    return has_lb && has_ub ? (lb == ub ? GLP_FX : GLP_DB) : has_lb ? GLP_LO : has_ub ? GLP_UP : GLP_FR;
 }
 
 int clp_mip_add_col(clp_mip *m, double lb, double ub, bool integer)
 {
     int j = glp_add_cols(m->lp, 1);
-    set_bounds_col(m->lp, j, lb, ub);
+    glp_set_col_bnds(m->lp, j, bound_type(lb, ub), isfinite(lb) ? lb : 0, isfinite(ub) ? ub : 0);
     if (integer)
         glp_set_col_kind(m->lp, j, GLP_IV);
     return m->ncols++;
@@ -109,15 +108,9 @@ int clp_mip_add_row(clp_mip *m, const int *cols, const double *vals, int n, doub
     return i - 1;
 }
 
-static int row_type(double lb, double ub)
-{
-    bool has_lb = isfinite(lb), has_ub = isfinite(ub);
-    return has_lb && has_ub ? (lb == ub ? GLP_FX : GLP_DB) : has_lb ? GLP_LO : has_ub ? GLP_UP : GLP_FR;
-}
-
 void clp_mip_set_row_bounds(clp_mip *m, int i, double lb, double ub)
 {
-    glp_set_row_bnds(m->lp, i + 1, row_type(lb, ub), isfinite(lb) ? lb : 0, isfinite(ub) ? ub : 0);
+    glp_set_row_bnds(m->lp, i + 1, bound_type(lb, ub), isfinite(lb) ? lb : 0, isfinite(ub) ? ub : 0);
 }
 
 int clp_mip_nrows(const clp_mip *m)
@@ -277,4 +270,40 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
 int clp_mip_write_lp(clp_mip *m, const char *path)
 {
     return glp_write_lp(m->lp, NULL, path) == 0 ? CL_OK : CL_EIO;
+}
+
+static bool lp_name_ok(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n == 0 || n > 255 || (name[0] >= '0' && name[0] <= '9') || name[0] == '.')
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        char c = name[k];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '.'))
+            return false;
+    }
+    return true;
+}
+
+int clp_mip_set_col_name(clp_mip *m, int j, const char *name)
+{
+    if (j < 0 || j >= m->ncols || !lp_name_ok(name))
+        return CL_EUSAGE;
+    glp_set_col_name(m->lp, j + 1, name);
+    return CL_OK;
+}
+
+int clp_mip_set_row_name(clp_mip *m, int i, const char *name)
+{
+    if (i < 0 || i >= glp_get_num_rows(m->lp) || !lp_name_ok(name))
+        return CL_EUSAGE;
+    glp_set_row_name(m->lp, i + 1, name);
+    return CL_OK;
+}
+
+void clp_mip_set_obj_name(clp_mip *m, const char *name)
+{
+    if (lp_name_ok(name))
+        glp_set_obj_name(m->lp, name);
 }
