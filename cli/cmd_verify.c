@@ -1,6 +1,8 @@
 /* cmd_verify.c: caseload verify INSTANCE PLAN: every hard rule checked, objective recomputed; exit 0 or 4. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "model/verify.h"
@@ -10,6 +12,26 @@ static const char help[] = "usage: caseload verify INSTANCE PLAN [--quiet]\n"
                            "Checks an assignment (caseload-assignment/1) or a schedule (caseload-schedule/1)\n"
                            "against every hard rule and recomputes its objective. Exit 0 when it keeps every\n"
                            "rule, 4 when it breaks one (each breach is listed), 3 when a file is invalid.\n";
+
+/* A plan on standard input is read twice (its format, then its content): keep a private copy. */
+static int stdin_copy(char *path, size_t n)
+{
+    snprintf(path, n, "/tmp/caseload-plan-XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return -1;
+    char buf[65536];
+    size_t got;
+    int rc = 0;
+    while ((got = fread(buf, 1, sizeof buf, stdin)) > 0)
+        if (write(fd, buf, got) != (ssize_t)got)
+            rc = -1;
+    if (close(fd) != 0 || ferror(stdin))
+        rc = -1;
+    if (rc != 0)
+        unlink(path);
+    return rc;
+}
 
 int cmd_verify(int argc, char **argv)
 {
@@ -33,11 +55,23 @@ int cmd_verify(int argc, char **argv)
     }
     if (npos != 2 - (co.db != NULL))
         return cli_usage("verify", "needs INSTANCE and PLAN");
-    const char *plan = co.db ? pos[0] : pos[1];
+    const char *plan = co.db ? pos[0] : pos[1], *shown = plan;
+    if (strcmp(plan, "-") == 0 && strcmp(pos[0], "-") == 0 && co.db == NULL)
+        return cli_usage("verify", "INSTANCE and PLAN cannot both be standard input");
     cl_instance *inst = NULL;
     int rc = cli_load_instance(&co, pos[0], &inst);
     if (rc != EXIT_RESULT)
         return rc;
+    char copy[64] = "";
+    if (strcmp(plan, "-") == 0) {
+        if (stdin_copy(copy, sizeof copy) != 0) {
+            fprintf(stderr, "caseload: verify: cannot read the plan from standard input\n");
+            cl_instance_free(inst);
+            return EXIT_IO;
+        }
+        plan = copy;
+        shown = "<stdin>";
+    }
     cl_diags d = {0}, breaches = {0};
     cl_error err = {0};
     char fmt[64] = "";
@@ -58,21 +92,23 @@ int cmd_verify(int argc, char **argv)
     if (st == CL_EIO || st == CL_ENOMEM) {
         rc = cli_report(&err);
     } else if (st != CL_OK) {
-        cl_diags_print(&d, plan, stderr);
+        cl_diags_print(&d, shown, stderr);
         rc = EXIT_INVALID;
     } else {
         /* Problems met while reading the plan (unknown ids, clients listed twice) are breaches too. */
-        cl_diags_print(&d, plan, stdout);
-        cl_diags_print(&breaches, plan, stdout);
+        cl_diags_print(&d, shown, stdout);
+        cl_diags_print(&breaches, shown, stdout);
         size_t n = d.errors + breaches.errors;
         if (n == 0)
-            printf("%s: ok, keeps every rule\n", plan);
+            printf("%s: ok, keeps every rule\n", shown);
         else
-            printf("%s: %zu breach%s\n", plan, n, n == 1 ? "" : "es");
+            printf("%s: %zu breach%s\n", shown, n, n == 1 ? "" : "es");
         rc = n == 0 ? EXIT_RESULT : EXIT_BREACH;
     }
     cl_diags_dispose(&d);
     cl_diags_dispose(&breaches);
     cl_instance_free(inst);
+    if (copy[0])
+        unlink(copy);
     return rc;
 }

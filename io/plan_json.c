@@ -180,12 +180,13 @@ static int client_field(clp_jr *r, const cl_instance *inst, json_t *e, char *see
     }
     int c = cl_instance_find_client(inst, id);
     size_t l = clp_jr_key(r, "client");
+    bool again = c != CL_NONE && seen[c]++ > 0;
     if (c == CL_NONE)
         clp_jr_err(r, "unknown client \"%.64s\" (expected an id from the instance's clients)", id);
-    else if (seen[c]++)
+    else if (again)
         clp_jr_err(r, "client \"%s\" is listed more than once (expected each client exactly once)", id);
     clp_jr_pop(r, l);
-    return seen[c] > 1 ? CL_NONE : c;
+    return again ? CL_NONE : c;
 }
 
 int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char *path, cl_diags *diags,
