@@ -74,6 +74,7 @@ typedef struct unit {
     clp_mip *m;
     double constant[NLEVELS]; /* constant part of each level (moves: clients that must move) */
     bool phi_added;
+    int budget;  /* rebalance --max-moves, CL_NONE when none */
     double *sol; /* current solution, one value per column */
 } unit;
 
@@ -485,6 +486,111 @@ static void initial_solution(unit *u)
     complete_solution(u);
 }
 
+/* The imbalance the staff of the unit have with loads load (one per staff of the unit). */
+static double phi_of(const unit *u, int a, double load)
+{
+    int s = u->staff[a];
+    return u->inst->staff[s].fte * cl_phi(load / cl_util_base(u->inst, s));
+}
+
+/* Overload of staff a at load. */
+static double over_of(const unit *u, int a, double load)
+{
+    return fmax(0, load - cl_limit(u->inst, u->staff[a]));
+}
+
+/* A local search before the imbalance level: one client at a time goes to another eligible manager (or
+ * peer) when that lowers the imbalance, creates no overload (staff or team pool), and keeps the moves within
+ * what is allowed (assign: a client already moved may go elsewhere or home, a client at home stays;
+ * rebalance: any, within the move budget). Its result is the start of the imbalance level, which then has
+ * less to prove. */
+static void improve_imbalance(unit *u, bool may_move, int moves_left)
+{
+    const cl_instance *inst = u->inst;
+    double *load = calloc((size_t)u->n_staff + 1, sizeof *load);
+    double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
+    if (load == NULL || pool == NULL)
+        goto done;
+    for (int i = 0; i < u->n_classes; i++) {
+        const cls *k = &u->classes[i];
+        for (int t = 0; t < k->e->n_mgr; t++) {
+            int s = k->e->mgr[t];
+            double l = load_coef(u, k, s) * u->sol[k->x0 + t];
+            load[u->local[s]] += l;
+            if (inst->staff[s].team >= 0)
+                pool[inst->staff[s].team] += l;
+        }
+        for (int t = 0; t < k->e->n_peer; t++)
+            load[u->local[k->e->peer[t]]] += k->acuity * u->sol[k->y0 + t];
+    }
+    for (int pass = 0; pass < 50; pass++) {
+        bool changed = false;
+        for (int i = 0; i < u->n_classes; i++) {
+            const cls *k = &u->classes[i];
+            for (int side = 0; side < 2; side++) {
+                int n = side == 0 ? k->e->n_mgr : k->e->n_peer;
+                const int *list = side == 0 ? k->e->mgr : k->e->peer;
+                int col0 = side == 0 ? k->x0 : k->y0, home = side == 0 ? k->cur : k->curpeer;
+                for (int from = 0; from < n; from++) {
+                    if (u->sol[col0 + from] < 0.5)
+                        continue;
+                    int sf = list[from], af = u->local[sf];
+                    double cf = side == 0 ? load_coef(u, k, sf) : k->acuity;
+                    int best = -1;
+                    double best_delta = -1e-9;
+                    for (int to = 0; to < n; to++) {
+                        int st = list[to], at = u->local[st];
+                        if (to == from)
+                            continue;
+                        /* moves before and after this client goes from sf to st */
+                        int dm = (st != home) - (sf != home);
+                        if (dm > 0 && (!may_move || moves_left < dm))
+                            continue;
+                        double ct = side == 0 ? load_coef(u, k, st) : k->acuity;
+                        if (load[at] + ct > cl_limit(inst, st) + 1e-9 &&
+                            over_of(u, at, load[at] + ct) + over_of(u, af, load[af] - cf) >
+                                over_of(u, at, load[at]) + over_of(u, af, load[af]) - 1e-9)
+                            continue;
+                        int tf = side == 0 ? inst->staff[sf].team : CL_NONE;
+                        int tt = side == 0 ? inst->staff[st].team : CL_NONE;
+                        if (tt >= 0 && tt != tf && pool[tt] + ct > cl_team_fte(inst, tt) + 1e-9)
+                            continue;
+                        double delta = phi_of(u, at, load[at] + ct) - phi_of(u, at, load[at]) +
+                                       phi_of(u, af, load[af] - cf) - phi_of(u, af, load[af]);
+                        if (delta < best_delta) {
+                            best_delta = delta;
+                            best = to;
+                        }
+                    }
+                    if (best < 0)
+                        continue;
+                    int st = list[best], at = u->local[st];
+                    double ct = side == 0 ? load_coef(u, k, st) : k->acuity;
+                    int tf = side == 0 ? inst->staff[sf].team : CL_NONE;
+                    int tt = side == 0 ? inst->staff[st].team : CL_NONE;
+                    moves_left -= (st != home) - (sf != home);
+                    u->sol[col0 + from] -= 1;
+                    u->sol[col0 + best] += 1;
+                    load[af] -= cf;
+                    load[at] += ct;
+                    if (tf >= 0)
+                        pool[tf] -= cf;
+                    if (tt >= 0)
+                        pool[tt] += ct;
+                    changed = true;
+                    from--; /* the same source may give more */
+                }
+            }
+        }
+        if (!changed)
+            break;
+    }
+    complete_solution(u);
+done:
+    free(load);
+    free(pool);
+}
+
 typedef struct solve_ctx {
     const cl_solve_opts *opts;
     double started;
@@ -502,6 +608,19 @@ static double level_value(const unit *u, int level, const vec *e)
     for (int q = 0; q < e->n; q++)
         v += e->val[q] * u->sol[e->idx[q]];
     return v;
+}
+
+/* How many more moves the local search may make: none in assign (moves are held before the imbalance),
+ * the rest of the budget in rebalance. */
+static int moves_allowed(unit *u)
+{
+    if (u->budget == CL_NONE)
+        return 1 << 29;
+    vec e = {0};
+    level_expr(u, L_MOVES, &e);
+    int used = (int)lround(level_value(u, L_MOVES, &e));
+    vec_dispose(&e);
+    return u->budget - used;
 }
 
 /* Minimises one level from the current solution and holds it with a row. Returns CL_OK; a stop by the
@@ -599,6 +718,7 @@ static void unit_dispose(unit *u)
 static int unit_init(unit *u, const cl_instance *inst, cls *classes, int n_classes)
 {
     memset(u, 0, sizeof *u);
+    u->budget = CL_NONE;
     u->inst = inst;
     u->classes = classes;
     u->n_classes = n_classes;
@@ -660,6 +780,7 @@ static int unit_resize(unit *u)
 /* Holds the move budget of rebalance --max-moves as a row. */
 static int add_budget(unit *u, int budget)
 {
+    u->budget = budget;
     vec e = {0};
     int rc = level_expr(u, L_MOVES, &e);
     if (e.n > 0 && clp_mip_add_row(u->m, e.idx, e.val, e.n, -HUGE_VAL, budget - u->constant[L_MOVES] + 0.5) < 0)
@@ -692,6 +813,7 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
                     rc = unit_resize(u);
                 if (rc != CL_OK)
                     break;
+                improve_imbalance(u, ctx->opts->balance_first, moves_allowed(u));
             }
             char label[64];
             snprintf(label, sizeof label, "level %d (%s)", q + 1, level_names[level]);
