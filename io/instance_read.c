@@ -630,6 +630,7 @@ int cl_instance_from_json(cl_instance **out, json_t *root, cl_diags *diags)
         clp_jr_missing(&r, "staff", "an array of staff members");
     if (staff != NULL)
         read_staff(&r, inst, staff, &zone_used);
+    cl_instance_index(inst); /* references to staff resolve by id from here on */
     if (teams != NULL && inst->staff != NULL)
         read_team_members(&r, inst, teams);
     json_t *clients = clp_jr_array(&r, root, "clients");

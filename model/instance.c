@@ -81,6 +81,8 @@ void cl_instance_free(cl_instance *inst)
         free(inst->clients[c].residence);
     }
     free(inst->clients);
+    free(inst->staff_by_id);
+    free(inst->clients_by_id);
     free(inst);
 }
 
@@ -114,6 +116,8 @@ cl_instance *cl_instance_clone(const cl_instance *src)
         return NULL;
     bool ok = true;
     *inst = *src;
+    inst->staff_by_id = dup_mem(src->staff_by_id, (size_t)src->n_staff_by_id * sizeof(int), &ok);
+    inst->clients_by_id = dup_mem(src->clients_by_id, (size_t)src->n_clients_by_id * sizeof(int), &ok);
     inst->name = dup_or_null(src->name, &ok);
     inst->zones = dup_mem(src->zones, (size_t)src->n_zones * sizeof *src->zones, &ok);
     for (int z = 0; z < src->n_zones && inst->zones; z++)
@@ -168,8 +172,42 @@ int cl_instance_lang(cl_instance *inst, const char *code)
     return inst->n_langs++;
 }
 
+/* Binary search of id in an index sorted by id; -1 when absent. */
+static int search(const int *index, int n, const char *id, const char *(*id_of)(const cl_instance *, int),
+                  const cl_instance *inst)
+{
+    int lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        const char *m = id_of(inst, index[mid]);
+        int c = m ? strcmp(m, id) : -1;
+        if (c == 0) {
+            while (mid > 0 && id_of(inst, index[mid - 1]) && strcmp(id_of(inst, index[mid - 1]), id) == 0)
+                mid--; /* the first of duplicates, as the linear search finds */
+            return index[mid];
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return CL_NONE;
+}
+
+static const char *staff_id(const cl_instance *inst, int s)
+{
+    return inst->staff[s].id;
+}
+
+static const char *client_id(const cl_instance *inst, int c)
+{
+    return inst->clients[c].id;
+}
+
 int cl_instance_find_staff(const cl_instance *inst, const char *id)
 {
+    if (inst->staff_by_id && inst->n_staff_by_id == inst->n_staff)
+        return search(inst->staff_by_id, inst->n_staff, id, staff_id, inst);
     for (int s = 0; s < inst->n_staff; s++)
         if (inst->staff[s].id && strcmp(inst->staff[s].id, id) == 0)
             return s;
@@ -178,6 +216,8 @@ int cl_instance_find_staff(const cl_instance *inst, const char *id)
 
 int cl_instance_find_client(const cl_instance *inst, const char *id)
 {
+    if (inst->clients_by_id && inst->n_clients_by_id == inst->n_clients)
+        return search(inst->clients_by_id, inst->n_clients, id, client_id, inst);
     for (int c = 0; c < inst->n_clients; c++)
         if (inst->clients[c].id && strcmp(inst->clients[c].id, id) == 0)
             return c;
@@ -200,8 +240,46 @@ int cl_instance_find_zone(const cl_instance *inst, const char *id)
     return CL_NONE;
 }
 
+static const cl_instance *g_sort_inst; /* for the comparators below */
+
+static int cmp_staff_ids(const void *a, const void *b)
+{
+    const char *x = g_sort_inst->staff[*(const int *)a].id, *y = g_sort_inst->staff[*(const int *)b].id;
+    int c = strcmp(x ? x : "", y ? y : "");
+    return c ? c : *(const int *)a - *(const int *)b;
+}
+
+static int cmp_client_ids(const void *a, const void *b)
+{
+    const char *x = g_sort_inst->clients[*(const int *)a].id, *y = g_sort_inst->clients[*(const int *)b].id;
+    int c = strcmp(x ? x : "", y ? y : "");
+    return c ? c : *(const int *)a - *(const int *)b;
+}
+
+/* (Re)builds an index of n records sorted by id; on no memory the index is dropped (linear search). */
+static void build_index(int **index, int *n_index, int n, int (*cmp)(const void *, const void *))
+{
+    free(*index);
+    *n_index = 0;
+    *index = malloc(((size_t)n + 1) * sizeof(int));
+    if (*index == NULL)
+        return;
+    for (int k = 0; k < n; k++)
+        (*index)[k] = k;
+    qsort(*index, (size_t)n, sizeof(int), cmp);
+    *n_index = n;
+}
+
+void cl_instance_index(cl_instance *inst)
+{
+    g_sort_inst = inst;
+    build_index(&inst->staff_by_id, &inst->n_staff_by_id, inst->n_staff, cmp_staff_ids);
+    build_index(&inst->clients_by_id, &inst->n_clients_by_id, inst->n_clients, cmp_client_ids);
+}
+
 void cl_instance_resolve(cl_instance *inst)
 {
+    cl_instance_index(inst);
     for (int s = 0; s < inst->n_staff; s++) {
         cl_staff *st = &inst->staff[s];
         if (!st->cap_set) {
@@ -338,11 +416,8 @@ void cl_instance_validate(const cl_instance *inst, cl_diags *d)
         const cl_staff *st = &inst->staff[s];
         snprintf(w, sizeof w, "staff[%d].id", s);
         check_id(st->id, w, d);
-        for (int u = 0; u < s; u++)
-            if (st->id && inst->staff[u].id && strcmp(st->id, inst->staff[u].id) == 0) {
-                cl_diags_add(d, CL_ERRORSEV, w, "duplicate staff id \"%s\" (expected unique ids)", st->id);
-                break;
-            }
+        if (st->id && cl_instance_find_staff(inst, st->id) != s)
+            cl_diags_add(d, CL_ERRORSEV, w, "duplicate staff id \"%s\" (expected unique ids)", st->id);
         snprintf(w, sizeof w, "staff[%d].fte", s);
         check_range(st->fte, 0, true, 1, w, "fte", d);
         if (st->cap_set) {
@@ -373,11 +448,8 @@ void cl_instance_validate(const cl_instance *inst, cl_diags *d)
         const cl_client *cl = &inst->clients[c];
         snprintf(w, sizeof w, "clients[%d].id", c);
         check_id(cl->id, w, d);
-        for (int u = 0; u < c; u++)
-            if (cl->id && inst->clients[u].id && strcmp(cl->id, inst->clients[u].id) == 0) {
-                cl_diags_add(d, CL_ERRORSEV, w, "duplicate client id \"%s\" (expected unique ids)", cl->id);
-                break;
-            }
+        if (cl->id && cl_instance_find_client(inst, cl->id) != c)
+            cl_diags_add(d, CL_ERRORSEV, w, "duplicate client id \"%s\" (expected unique ids)", cl->id);
         snprintf(w, sizeof w, "clients[%d].acuity", c);
         check_range(cl->acuity, 0.25, false, 4, w, "acuity", d);
         snprintf(w, sizeof w, "clients[%d].priority", c);

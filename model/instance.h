@@ -97,6 +97,10 @@ typedef struct cl_instance {
     cl_client *clients;
     int n_clients;
     cl_policy policy;
+    /* Indexes by id for fast look-up, built by cl_instance_index (and cl_instance_resolve); used only while
+     * their sizes match n_staff and n_clients, otherwise look-ups search linearly. */
+    int *staff_by_id, n_staff_by_id;
+    int *clients_by_id, n_clients_by_id;
 } cl_instance;
 
 extern const char *const cl_program_names[CL_NPROGRAMS]; /* "ICM", "SCM", "BLENDED", "ADULT_HOME" */
@@ -125,6 +129,9 @@ int cl_instance_find_zone(const cl_instance *inst, const char *id);
 /* Resolves derived fields after loading or after a change: staff caps, client visit minutes and
  * default days and minutes, from the program rules. Call after any edit of program rules. */
 void cl_instance_resolve(cl_instance *inst);
+
+/* (Re)builds the id indexes of staff and clients. Call after adding, removing or renaming records. */
+void cl_instance_index(cl_instance *inst);
 
 /* Travel minutes between two zones; 0 when either is CL_NONE. */
 int cl_instance_travel(const cl_instance *inst, int from_zone, int to_zone);
