@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "../model/cl.h"
+#include "../model/instance.h"
 
 /* Reads a whole file ("-" = standard input) into a NUL-terminated buffer. Returns 0, CL_EIO or CL_ENOMEM;
  * *out (caller frees) and *len are set only on success. */
@@ -49,6 +50,9 @@ void clp_jr_missing(clp_jr *r, const char *key, const char *expected);
 const char *clp_json_type_name(const json_t *v);
 
 
+
+/* Builds an instance from a parsed caseload/1 document (see cl_instance_read in io.h). */
+int cl_instance_from_json(cl_instance **out, json_t *root, cl_diags *diags);
 
 /* A JSON number rounded to `decimals` places, written as an integer when whole: deterministic output. */
 json_t *clp_json_num(double v, int decimals);

@@ -163,12 +163,38 @@ static void fnv_num(unsigned long long *h, double v)
     fnv(h, buf, strlen(buf));
 }
 
+/* Hashes a language set as its codes in byte order, so that the hash does not depend on the order in
+ * which the reader interned the languages. */
+static void fnv_langs(unsigned long long *h, const cl_instance *inst, uint64_t set)
+{
+    const char *codes[CL_MAX_LANGS];
+    int n = 0;
+    for (int l = 0; l < inst->n_langs; l++)
+        if (set >> l & 1u)
+            codes[n++] = inst->langs[l];
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && strcmp(codes[j - 1], codes[j]) > 0; j--) {
+            const char *t = codes[j];
+            codes[j] = codes[j - 1];
+            codes[j - 1] = t;
+        }
+    fnv_num(h, n);
+    for (int i = 0; i < n; i++)
+        fnv_str(h, codes[i]);
+}
+
 void cl_instance_fingerprint(const cl_instance *inst, char out[17])
 {
     unsigned long long h = 14695981039346656037ULL;
     for (int p = 0; p < CL_NPROGRAMS; p++) {
         fnv_num(&h, inst->programs[p].caseload_cap);
         fnv_num(&h, inst->programs[p].peer_caseload_cap);
+    }
+    /* Zones and travel: the assignment's last level depends on them. */
+    for (int a = 0; a < inst->n_zones; a++) {
+        fnv_str(&h, inst->zones[a]);
+        for (int b = 0; b < inst->n_zones; b++)
+            fnv_num(&h, cl_instance_travel(inst, a, b));
     }
     for (int t = 0; t < inst->n_teams; t++) {
         fnv_str(&h, inst->teams[t].id);
@@ -183,8 +209,9 @@ void cl_instance_fingerprint(const cl_instance *inst, char out[17])
         fnv_num(&h, st->program);
         fnv_num(&h, st->fte);
         fnv_num(&h, st->caseload_cap);
-        fnv_num(&h, (double)st->langs);
+        fnv_langs(&h, inst, st->langs);
         fnv_num(&h, st->active);
+        fnv_str(&h, st->zone >= 0 ? inst->zones[st->zone] : "");
     }
     for (int c = 0; c < inst->n_clients; c++) {
         const cl_client *cl = &inst->clients[c];
@@ -196,7 +223,8 @@ void cl_instance_fingerprint(const cl_instance *inst, char out[17])
         fnv_str(&h, cl->manager >= 0 ? inst->staff[cl->manager].id : "");
         fnv_str(&h, cl->peer >= 0 ? inst->staff[cl->peer].id : "");
         fnv_num(&h, cl->keep);
-        fnv_num(&h, (double)cl->langs);
+        fnv_langs(&h, inst, cl->langs);
+        fnv_str(&h, cl->zone >= 0 ? inst->zones[cl->zone] : "");
         for (int k = 0; k < cl->n_avoid; k++)
             fnv_str(&h, inst->staff[cl->avoid[k]].id);
     }
