@@ -3,7 +3,7 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh build
+scripts/setup.sh --test build
 (cd build && ctest --output-on-failure -j2)
-scripts/setup.sh build-asan -DCASELOAD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+scripts/setup.sh --test build-asan -DCASELOAD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2)
