@@ -28,7 +28,7 @@ char *cl_assignment_to_json(const cl_instance *inst, const cl_assignment *a)
     json_object_set_new(root, "format", json_string("caseload-assignment/1"));
     json_object_set_new(root, "status", json_string(status_names[a->status]));
     json_t *solver = json_object();
-    json_object_set_new(solver, "seconds", clp_json_num(a->seconds, 2));
+    json_object_set_new(solver, "seconds", clp_json_num(a->seconds, 1)); /* the one field that varies */
     json_object_set_new(solver, "gap", clp_json_num(a->gap, 6));
     if (a->stopped_level > 0) {
         static const char *const levels[] = {"", "overload", "waitlist", "moves", "imbalance", "travel"};
@@ -149,7 +149,7 @@ int cl_plan_format(char *fmt, size_t fmtsz, const char *path, cl_diags *diags, c
     return rc;
 }
 
-static int staff_field(clp_jr *r, const cl_instance *inst, json_t *e, const char *key)
+static int staff_field(clp_jr *r, const cl_instance *inst, json_t *e, const char *key, int c)
 {
     json_t *v = json_object_get(e, key);
     if (v == NULL || json_is_null(v))
@@ -159,8 +159,8 @@ static int staff_field(clp_jr *r, const cl_instance *inst, json_t *e, const char
     if (!json_is_string(v))
         clp_jr_err(r, "%s where a staff id is expected (expected a string or null)", clp_json_type_name(v));
     else if ((s = cl_instance_find_staff(inst, json_string_value(v))) == CL_NONE)
-        clp_jr_err(r, "unknown staff member \"%.64s\" (expected an id from the instance's staff)",
-                   json_string_value(v));
+        clp_jr_err(r, "client %s: unknown staff member \"%.64s\" (expected an id from the instance's staff)",
+                   inst->clients[c].id, json_string_value(v));
     clp_jr_pop(r, l);
     return s;
 }
@@ -220,8 +220,11 @@ int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char 
         size_t l2 = clp_jr_idx(&r, i);
         int c = client_field(&r, inst, e, seen);
         if (c >= 0) {
-            a->manager[c] = staff_field(&r, inst, e, "manager");
-            a->peer[c] = staff_field(&r, inst, e, "peer");
+            a->manager[c] = staff_field(&r, inst, e, "manager", c);
+            a->peer[c] = staff_field(&r, inst, e, "peer", c);
+            json_t *mv = json_object_get(e, "manager");
+            if (mv == NULL || json_is_null(mv)) /* listed without a manager: it waits */
+                a->wait_reason[c] = strdup("");
             json_t *lm = json_object_get(e, "language_mismatch");
             a->language_mismatch[c] = json_is_true(lm);
             json_t *pr = json_object_get(e, "peer_reason");

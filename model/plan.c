@@ -120,9 +120,8 @@ void cl_objective_of(const cl_instance *inst, const int *manager, const int *pee
     for (int c = 0; c < inst->n_clients; c++) {
         const cl_client *cl = &inst->clients[c];
         int m = manager[c];
-        if (m < 0) {
-            if (cl->manager < 0)
-                o->waitlist += cl->acuity * cl->priority;
+        if (m < 0) { /* intakes, and current clients nobody may serve any more */
+            o->waitlist += cl->acuity * cl->priority;
             continue;
         }
         if (cl->manager >= 0 && m != cl->manager)

@@ -37,7 +37,8 @@ int cl_verify_assignment(const cl_instance *inst, const cl_assignment *a, cl_dia
         int n = cl_eligible_managers(inst, c, elig, &relaxed);
         snprintf(w, sizeof w, "client %s", cl->id);
         if (m < 0) {
-            if (cl->manager >= 0 && n > 0)
+            /* (a client in neither list was reported by the plan reader) */
+            if (cl->manager >= 0 && n > 0 && a->wait_reason[c] != NULL)
                 cl_diags_add(b, CL_ERRORSEV, w,
                              "has manager %s now but is on the waitlist: a current client is never dropped",
                              inst->staff[cl->manager].id);

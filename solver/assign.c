@@ -325,7 +325,7 @@ static void moves_constant(unit *u)
         const cls *k = &u->classes[i];
         if (k->cur >= 0)
             c += k->n; /* minus those that stay, in the linear part */
-        if (k->curpeer >= 0 && k->y0 >= 0)
+        if (k->curpeer >= 0) /* a peer the client cannot keep is a move too */
             c += k->n;
     }
     u->constant[L_MOVES] = c;
@@ -597,8 +597,7 @@ typedef struct solve_ctx {
     double deadline;
     cl_plan_status status;
     int stopped_level; /* 1-based, 0 = none */
-    double bound;      /* proven bound of the level stopped in, over the whole solve */
-    double bound_gap;  /* of one unit: its incumbent minus its proven bound */
+    double bound_gap;  /* the level stopped in: incumbent minus proven bound (of a unit, or summed) */
     double gap;
 } solve_ctx;
 
@@ -608,6 +607,67 @@ static double level_value(const unit *u, int level, const vec *e)
     for (int q = 0; q < e->n; q++)
         v += e->val[q] * u->sol[e->idx[q]];
     return v;
+}
+
+/* Brings clients back to their current manager (peer) where the levels before moves do not care: one at a
+ * time from another staff member, when home has room (no overload, no team pool excess). It never worsens
+ * overload or the waitlist, so it serves as the start of the moves level, and mends a plan whose solve was
+ * stopped by the time limit before the moves level could. */
+static void return_home(unit *u)
+{
+    const cl_instance *inst = u->inst;
+    double *load = calloc((size_t)u->n_staff + 1, sizeof *load);
+    double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
+    if (load == NULL || pool == NULL)
+        goto done;
+    for (int i = 0; i < u->n_classes; i++) {
+        const cls *k = &u->classes[i];
+        for (int t = 0; t < k->e->n_mgr; t++) {
+            int s = k->e->mgr[t];
+            double l = load_coef(u, k, s) * u->sol[k->x0 + t];
+            load[u->local[s]] += l;
+            if (inst->staff[s].team >= 0)
+                pool[inst->staff[s].team] += l;
+        }
+        for (int t = 0; t < k->e->n_peer; t++)
+            load[u->local[k->e->peer[t]]] += k->acuity * u->sol[k->y0 + t];
+    }
+    for (int i = 0; i < u->n_classes; i++) {
+        const cls *k = &u->classes[i];
+        for (int side = 0; side < 2; side++) {
+            int n = side == 0 ? k->e->n_mgr : k->e->n_peer, home = side == 0 ? k->cur : k->curpeer;
+            const int *list = side == 0 ? k->e->mgr : k->e->peer;
+            int col0 = side == 0 ? k->x0 : k->y0, h = -1;
+            for (int t = 0; t < n; t++)
+                if (list[t] == home)
+                    h = t;
+            if (h < 0)
+                continue;
+            double ch = side == 0 ? load_coef(u, k, home) : k->acuity;
+            int th = side == 0 ? inst->staff[home].team : CL_NONE;
+            for (int t = 0; t < n && u->sol[col0 + h] < k->n - 0.5; t++) {
+                while (t != h && u->sol[col0 + t] > 0.5 && u->sol[col0 + h] < k->n - 0.5) {
+                    int away = list[t], ta = side == 0 ? inst->staff[away].team : CL_NONE;
+                    double ca = side == 0 ? load_coef(u, k, away) : k->acuity;
+                    if (load[u->local[home]] + ch > cl_limit(inst, home) + 1e-9 ||
+                        (th >= 0 && th != ta && pool[th] + ch > cl_team_fte(inst, th) + 1e-9))
+                        break;
+                    u->sol[col0 + t] -= 1;
+                    u->sol[col0 + h] += 1;
+                    load[u->local[home]] += ch;
+                    load[u->local[away]] -= ca;
+                    if (th >= 0)
+                        pool[th] += ch;
+                    if (ta >= 0)
+                        pool[ta] -= ca;
+                }
+            }
+        }
+    }
+    complete_solution(u);
+done:
+    free(load);
+    free(pool);
 }
 
 /* How many more moves the local search may make: none in assign (moves are held before the imbalance),
@@ -799,7 +859,7 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
     int rc = CL_OK;
     for (int q = 0; q < NLEVELS && rc == CL_OK; q++) {
         int level = order[q];
-        double reached = 0, bound_gap = 0;
+        double bound_gap = 0;
         bool stopped = false;
         for (int i = 0; i < n_units && rc == CL_OK; i++) {
             unit *u = &units[i];
@@ -815,18 +875,18 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
                     break;
                 improve_imbalance(u, ctx->opts->balance_first, moves_allowed(u));
             }
+            if (level == L_MOVES && !ctx->opts->balance_first)
+                return_home(u);
             char label[64];
             snprintf(label, sizeof label, "level %d (%s)", q + 1, level_names[level]);
-            /* Each unit still to do in this level gets an equal share of the time left. */
-            double share = (ctx->deadline - clp_now()) / (n_units - i);
+            /* A unit may use the time left but a second for each unit still to do in this level, and at
+             * least an equal share of it. */
+            double left = ctx->deadline - clp_now();
+            double share = fmax(left / (n_units - i), left - (n_units - i - 1));
             solve_ctx uc = *ctx;
             uc.deadline = clp_now() + share;
             uc.stopped_level = 0;
             rc = solve_level(u, level, &uc, label);
-            vec e = {0};
-            level_expr(u, level, &e);
-            reached += level_value(u, level, &e);
-            vec_dispose(&e);
             if (uc.stopped_level > 0) {
                 stopped = true;
                 bound_gap += fmax(0, uc.bound_gap);
@@ -837,8 +897,16 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
         if (stopped) {
             ctx->status = CL_TIME_LIMIT;
             ctx->stopped_level = level + 1;
-            ctx->bound = reached - bound_gap;
-            break; /* later levels keep the solution as it is */
+            ctx->bound_gap = bound_gap;
+            /* The levels not reached get what cheap repairs give without worsening those solved. */
+            for (int i = 0; i < n_units; i++) {
+                bool moves_later = !ctx->opts->balance_first ? q <= 1 : q <= 2;
+                if (moves_later && !ctx->opts->balance_first)
+                    return_home(&units[i]);
+                if (q < NLEVELS - 1 && level != L_IMB)
+                    improve_imbalance(&units[i], ctx->opts->balance_first && moves_later, moves_allowed(&units[i]));
+            }
+            break;
         }
     }
     return rc;
@@ -991,8 +1059,8 @@ static int prepare(prep *p, const cl_instance *inst)
     for (int c = 0; c < nc; c++) {
         const elig *e = &p->e[c];
         const cl_client *cl = &inst->clients[c];
-        if (cl->manager >= 0 && !in_list(e->mgr, e->n_mgr, cl->manager))
-            p->forced++;
+        if (cl->manager >= 0 && e->n_mgr > 0 && !in_list(e->mgr, e->n_mgr, cl->manager))
+            p->forced++; /* (a client nobody may serve waits: not a move) */
         if (cl->peer >= 0 && e->n_mgr > 0 && !in_list(e->peer, e->n_peer, cl->peer))
             p->forced++;
         if (e->n_mgr == 0)
@@ -1156,7 +1224,12 @@ int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve
     }
     a->status = ctx.stopped_level > 0 ? CL_TIME_LIMIT : a->obj.overload > 1e-9 ? CL_OVER_CAPACITY : CL_OPTIMAL;
     a->stopped_level = ctx.stopped_level;
-    a->bound = ctx.bound;
+    if (ctx.stopped_level > 0) { /* the level's value over the whole plan, less what is not proven */
+        const cl_objective *o = &a->obj;
+        double reached[NLEVELS] = {o->overload, o->waitlist, o->moves + o->peer_moves, o->imbalance,
+                                   o->travel_minutes};
+        a->bound = reached[ctx.stopped_level - 1] - ctx.bound_gap;
+    }
     a->gap = ctx.gap;
     rc = clp_explain_assignment(a, inst);
     a->seconds = clp_now() - ctx.started;

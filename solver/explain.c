@@ -101,7 +101,10 @@ static char *wait_reason(const cl_instance *inst, const cl_assignment *a, int c,
     } else if (!mgr_room) {
         sb_add(&b, "no %s manager speaking %s has room (", program_words(inst, c), langs);
         list_loads(&b, inst, elig, n, ld);
-        sb_add(&b, "; this client needs %g)", cl->acuity);
+        if (cl->program == CL_BLENDED)
+            sb_add(&b, "; this client needs %.3g FTE)", cl_blended_fte(inst, c));
+        else
+            sb_add(&b, "; this client needs %g)", cl->acuity);
     } else if (!peer_room) {
         sb_add(&b, "no peer specialist speaking %s has room (", langs);
         list_loads(&b, inst, peers, np, ld);
@@ -137,6 +140,8 @@ static const char *move_reason(const cl_instance *inst, int c, int to, const cl_
 static const char *peer_move_reason(const cl_instance *inst, int c, const cl_staff_load *ld0)
 {
     int from = inst->clients[c].peer;
+    if (inst->clients[c].program != CL_ADULT_HOME)
+        return "program";
     if (!inst->staff[from].active)
         return "inactive_manager";
     if (cl_avoids(inst, c, from))
@@ -144,6 +149,30 @@ static const char *peer_move_reason(const cl_instance *inst, int c, const cl_sta
     if (ld0[from].load > cl_limit(inst, from) + 1e-9)
         return "over_cap";
     return "balance";
+}
+
+/* Why an assigned adult-home client has no peer specialist: nobody is eligible at all. */
+static char *peer_reason(const cl_instance *inst, int c)
+{
+    int active = 0, free_of_avoid = 0;
+    for (int s = 0; s < inst->n_staff; s++) {
+        const cl_staff *st = &inst->staff[s];
+        if (st->role != CL_PEER || !st->active)
+            continue;
+        active++;
+        free_of_avoid += !cl_avoids(inst, c, s);
+    }
+    char langs[128];
+    langs_words(inst, c, langs, sizeof langs);
+    sbuf b = {0};
+    if (active == 0)
+        sb_add(&b, "the agency has no active peer specialist");
+    else if (free_of_avoid == 0)
+        sb_add(&b, "every active peer specialist is on this client's avoid list");
+    else
+        sb_add(&b, "no active peer specialist speaks %s (the client has no peer now, so the language rule "
+                   "stands)", langs);
+    return b.s;
 }
 
 int clp_explain_assignment(cl_assignment *a, const cl_instance *inst)
@@ -175,13 +204,8 @@ int clp_explain_assignment(cl_assignment *a, const cl_instance *inst)
             a->move_reason[c] = strdup(move_reason(inst, c, m, ld0, tu0));
         if (cl->peer >= 0 && a->peer[c] != cl->peer)
             a->peer_move_reason[c] = strdup(peer_move_reason(inst, c, ld0));
-        if (cl->program == CL_ADULT_HOME && a->peer[c] < 0) {
-            bool any = false;
-            for (int s = 0; s < ns; s++)
-                any |= inst->staff[s].role == CL_PEER && inst->staff[s].active;
-            a->peer_reason[c] = strdup(any ? "every active peer specialist is on this client's avoid list"
-                                           : "the agency has no active peer specialist");
-        }
+        if (cl->program == CL_ADULT_HOME && a->peer[c] < 0)
+            a->peer_reason[c] = peer_reason(inst, c);
     }
 done:
     free(ld);
