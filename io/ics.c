@@ -1,0 +1,213 @@
+/* ics.c: one RFC 5545 calendar per staff member (SPEC §6.4): DIR/<id>.ics, one event per visit and per
+ * on-call day, clients named by id only; CRLF line ends, lines folded at 75 octets, TEXT values escaped. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../solver/schedule.h"
+#include "io.h"
+
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} sbuf;
+
+static void put(sbuf *b, const char *s, size_t len)
+{
+    if (b->oom)
+        return;
+    if (b->n + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + len + 1)
+            cap *= 2;
+        char *np = realloc(b->p, cap);
+        if (np == NULL) {
+            b->oom = true;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, len);
+    b->n += len;
+    b->p[b->n] = '\0';
+}
+
+/* Writes one content line, folded so that no physical line exceeds 75 octets (never inside a UTF-8
+ * sequence), ended by CRLF. */
+static void line(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void line(sbuf *b, const char *fmt, ...)
+{
+    char text[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    size_t len = strlen(text), at = 0, width = 75;
+    while (len - at > width) {
+        size_t cut = at + width;
+        while (cut > at && ((unsigned char)text[cut] & 0xC0) == 0x80)
+            cut--; /* do not split a UTF-8 sequence */
+        put(b, text + at, cut - at);
+        put(b, "\r\n ", 3);
+        at = cut;
+        width = 74; /* the leading space counts */
+    }
+    put(b, text + at, len - at);
+    put(b, "\r\n", 2);
+}
+
+/* Escapes a TEXT value (RFC 5545 §3.3.11). */
+static void text_value(char *out, size_t sz, const char *s)
+{
+    size_t n = 0;
+    for (; *s && n + 3 < sz; s++) {
+        if (*s == '\\' || *s == ';' || *s == ',') {
+            out[n++] = '\\';
+            out[n++] = *s;
+        } else if (*s == '\n') {
+            out[n++] = '\\';
+            out[n++] = 'n';
+        } else if ((unsigned char)*s >= 0x20 && *s != 0x7f) {
+            out[n++] = *s;
+        }
+    }
+    out[n] = '\0';
+}
+
+/* Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms). */
+static long days_from_civil(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long yy = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yy + (*m <= 2));
+}
+
+/* The date of week day wd plus extra days, as YYYYMMDD. */
+static void date_of(const cl_instance *inst, int wd, int extra, char out[16])
+{
+    int y = 2000, m = 1, d = 1;
+    sscanf(inst->week_start, "%d-%d-%d", &y, &m, &d);
+    long z = days_from_civil(y, m, d) + clp_day_offset(inst, wd) + extra;
+    civil_from_days(z, &y, &m, &d);
+    snprintf(out, 16, "%04d%02d%02d", y % 10000, m % 100, d % 100);
+}
+
+static char *calendar(const cl_instance *inst, const cl_schedule *s, int st)
+{
+    sbuf b = {0};
+    const char *id = inst->staff[st].id;
+    char stamp[16], date[16], next[16], esc[512], esc2[512];
+    date_of(inst, 0, -clp_day_offset(inst, 0), stamp); /* the week's start date */
+    line(&b, "BEGIN:VCALENDAR");
+    line(&b, "VERSION:2.0");
+    line(&b, "PRODID:-//caseload//caseload schedule %s//EN", CL_VERSION);
+    line(&b, "CALSCALE:GREGORIAN");
+    line(&b, "METHOD:PUBLISH");
+    text_value(esc, sizeof esc, id);
+    line(&b, "X-WR-CALNAME:caseload %s", esc);
+    int n;
+    const cl_visit *v = cl_schedule_visits(s, &n);
+    for (int i = 0; i < n; i++) {
+        if (v[i].staff != st)
+            continue;
+        const char *cid = inst->clients[v[i].client].id;
+        date_of(inst, v[i].day, 0, date);
+        line(&b, "BEGIN:VEVENT");
+        line(&b, "UID:visit-%s-%s-%s-%s@caseload", stamp, id, cl_day_names[v[i].day], cid);
+        line(&b, "DTSTAMP:%sT000000Z", stamp);
+        line(&b, "DTSTART:%sT%02d%02d00", date, (v[i].start_min / 60) % 24, v[i].start_min % 60);
+        line(&b, "DTEND:%sT%02d%02d00", date, (v[i].end_min / 60) % 24, v[i].end_min % 60);
+        text_value(esc, sizeof esc, cid);
+        if (v[i].joint_with >= 0) {
+            text_value(esc2, sizeof esc2, inst->staff[v[i].joint_with].id);
+            line(&b, "SUMMARY:Joint visit %s with %s", esc, esc2);
+        } else {
+            line(&b, "SUMMARY:Visit %s", esc);
+        }
+        if (v[i].zone >= 0) {
+            text_value(esc2, sizeof esc2, inst->zones[v[i].zone]);
+            line(&b, "LOCATION:%s", esc2);
+        }
+        if (v[i].covering_for >= 0) {
+            text_value(esc2, sizeof esc2, inst->staff[v[i].covering_for].id);
+            line(&b, "DESCRIPTION:Client %s\\, covering for %s", esc, esc2);
+        } else {
+            line(&b, "DESCRIPTION:Client %s", esc);
+        }
+        line(&b, "END:VEVENT");
+    }
+    const cl_on_call *oc = cl_schedule_on_call(s, &n);
+    for (int i = 0; i < n; i++) {
+        if (oc[i].staff != st)
+            continue;
+        const char *g = oc[i].team >= 0 ? inst->teams[oc[i].team].id : "agency";
+        date_of(inst, oc[i].day, 0, date);
+        date_of(inst, oc[i].day, 1, next);
+        text_value(esc, sizeof esc, g);
+        line(&b, "BEGIN:VEVENT");
+        line(&b, "UID:oncall-%s-%s-%s-%s@caseload", stamp, esc, cl_day_names[oc[i].day], id);
+        line(&b, "DTSTAMP:%sT000000Z", stamp);
+        line(&b, "DTSTART;VALUE=DATE:%s", date);
+        line(&b, "DTEND;VALUE=DATE:%s", next);
+        line(&b, "SUMMARY:On call (%s)", esc);
+        line(&b, "TRANSP:TRANSPARENT");
+        line(&b, "END:VEVENT");
+    }
+    line(&b, "END:VCALENDAR");
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
+int cl_schedule_write_ics(const cl_instance *inst, const cl_schedule *s, const char *dir, cl_error *err)
+{
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        if (errno != ENOENT || mkdir(dir, 0700) != 0)
+            return cl_error_set(err, CL_EIO, dir, "cannot create the calendar folder: %s", strerror(errno));
+    } else if (!S_ISDIR(sb.st_mode)) {
+        return cl_error_set(err, CL_EIO, dir, "not a folder (expected a folder for the calendars)");
+    }
+    for (int st = 0; st < inst->n_staff; st++) {
+        const char *id = inst->staff[st].id;
+        /* Ids are validated on input; checked again so that no name can leave the folder. */
+        if (!cl_id_valid(id))
+            return cl_error_set(err, CL_EIO, dir, "staff id \"%.64s\" cannot be a file name", id);
+        size_t n = strlen(dir) + strlen(id) + 8;
+        char *path = malloc(n);
+        if (path == NULL)
+            return cl_error_set(err, CL_ENOMEM, dir, "out of memory");
+        snprintf(path, n, "%s/%s.ics", dir, id);
+        char *text = calendar(inst, s, st);
+        int rc = text ? cl_write_file(path, text, err) : cl_error_set(err, CL_ENOMEM, path, "out of memory");
+        free(text);
+        free(path);
+        if (rc != CL_OK)
+            return rc;
+    }
+    return CL_OK;
+}

@@ -1,0 +1,125 @@
+/* schedule_impl.h: what the week planner's own files share (solver/schedule_solve.c, schedule_local.c): the
+ * options, the per-run context, one group's MIP and the estimated load of its staff-days. Not installed
+ * API; private cross-file helpers carry the clp_sched_ prefix. */
+#ifndef CL_SCHEDULE_IMPL_H
+#define CL_SCHEDULE_IMPL_H
+
+#include <stdbool.h>
+
+#include "backend.h"
+#include "schedule.h"
+
+/* Groups with more columns than this are not handed to GLPK: measured on generated agencies, its search
+ * found no better solution than the greedy one in a minute on the 4,500-column adult-home group of 2,500
+ * clients, while groups of up to a few hundred columns are proven in well under a second. */
+#define CL_SCHED_MIP_COLS 2500
+
+/* One way to make a visit: client c seen by staff s on day d; joint_ok when the peer works that day too. */
+typedef struct option {
+    int c, s, d;
+    bool joint_ok;
+    bool cover;
+    int x, y;     /* MIP columns (y = CL_NONE without a joint option) */
+    bool chosen;  /* in the current solution */
+    bool joint;   /* chosen as the joint visit */
+    bool dropped; /* removed for good by the last-resort repair */
+    int start;    /* minutes after midnight, from sequencing */
+} option;
+
+/* One run of the planner: the inputs, every option of every client, and scratch shared by the groups. */
+typedef struct ctx {
+    const cl_instance *inst;
+    const cl_assignment *a;
+    const cl_schedule_opts *opts;
+    double t0;
+    bool limited;      /* a time limit stopped level 1 or 2 */
+    bool unproven;     /* a level was left to the heuristics without a proof */
+    int *quota;     /* per client */
+    option *opt;    /* all options, grouped by client */
+    int n_opt;
+    int *first;     /* per client: first option, n_clients + 1 entries */
+    int *comp;      /* per staff: component root */
+    int *sd_index;  /* per staff * 7 + day: staff-day index inside the component being solved, -1 */
+    int *vis;       /* scratch: one client's possible visitors, their working days, covering or not */
+    unsigned *vis_days;
+    bool *vis_cover;
+} ctx;
+
+/* One group of staff that share clients, and its day-assignment MIP. */
+typedef struct comp {
+    int *clients;
+    int n_clients;
+    int *sd_staff, *sd_day; /* staff-days touched */
+    int n_sd;
+    int *cut_rows;          /* per staff-day: the cut row or -1 */
+    int *cut_max;           /* per staff-day: current cut bound */
+    clp_mip *mip;
+    int L;                  /* latest-end column */
+    int *wcol;              /* n_sd * n_zones: zone-used columns or -1 */
+    int *acol;              /* per client * 7: adjacency columns or -1 */
+    int nz;
+} comp;
+
+/* The estimated load of each staff-day of a group under the current choice. */
+typedef struct state {
+    double *load;  /* per staff-day: estimated minutes used (the capacity row's left side) */
+    int *zcnt;     /* per staff-day * zones: visits in that zone */
+    int *count;    /* per staff-day: visits, own and joint as the peer (for the cuts) */
+    int *partner;  /* per staff-day: the last staff member joint visits were booked with that day, -1 */
+    int *npartner; /* per staff-day: joint visits booked */
+} state;
+
+static inline int clp_sched_tr(const ctx *k, int from, int to)
+{
+    return cl_instance_travel(k->inst, from, to);
+}
+
+static inline int clp_sched_zone(const ctx *k, int c)
+{
+    return k->inst->clients[c].zone;
+}
+
+static inline int clp_sched_peer(const ctx *k, int c)
+{
+    return k->inst->clients[c].program == CL_ADULT_HOME ? k->a->peer[c] : CL_NONE;
+}
+static inline double clp_sched_visit_cost(const ctx *k, int c)
+{
+    int z = clp_sched_zone(k, c);
+    return k->inst->clients[c].visit_minutes + clp_sched_tr(k, z, z);
+}
+
+static inline double clp_sched_zone_cost(const ctx *k, int s, int z)
+{
+    int b = k->inst->staff[s].zone;
+    double v = clp_sched_tr(k, b, z) + clp_sched_tr(k, z, b) - clp_sched_tr(k, z, z);
+    return v > 0 ? v : 0;
+}
+
+static inline int clp_sched_adjacent(unsigned days)
+{
+    int n = 0;
+    for (int d = 0; d + 1 < CL_NDAYS; d++)
+        n += (days >> d & 1u) && (days >> (d + 1) & 1u);
+    return n;
+}
+
+static inline int clp_sched_bits(unsigned x)
+{
+    int n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
+/* Level 1 start: chooses visits greedily (tightest clients first), then repairs with one move each; every row
+ * of the group's MIP is kept. Sets chosen and joint. Returns 0 or CL_ENOMEM. */
+int clp_sched_greedy(ctx *k, comp *g);
+/* Level-1 value of the current choice and the most any schedule of the group could reach (days alone). */
+void clp_sched_level1(const ctx *k, const comp *g, double *have, double *most);
+/* Spread of the current choice and its floor given each client's visit count and days. */
+void clp_sched_spread(const ctx *k, const comp *g, int *have, int *floor_);
+/* Levels 3 and 4 by local moves that keep levels 1 and 2. Returns 0 or CL_ENOMEM. */
+int clp_sched_travel(ctx *k, comp *g);
+
+#endif
