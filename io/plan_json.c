@@ -79,6 +79,8 @@ char *cl_assignment_to_json(const cl_instance *inst, const cl_assignment *a)
             json_object_set_new(mv, "to", json_string(inst->staff[m].id));
             json_object_set_new(mv, "role", json_string("manager"));
             json_object_set_new(mv, "reason", json_string(a->move_reason[c] ? a->move_reason[c] : "balance"));
+            if (a->move_detail[c])
+                json_object_set_new(mv, "detail", json_string(a->move_detail[c]));
             json_array_append_new(moves, mv);
         }
         if (cl->peer >= 0 && a->peer[c] != cl->peer) {

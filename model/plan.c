@@ -21,9 +21,10 @@ cl_assignment *cl_assignment_new(int n)
     a->peer_reason = calloc(un, sizeof(char *));
     a->wait_reason = calloc(un, sizeof(char *));
     a->move_reason = calloc(un, sizeof(char *));
+    a->move_detail = calloc(un, sizeof(char *));
     a->peer_move_reason = calloc(un, sizeof(char *));
     if (!a->manager || !a->peer || !a->language_mismatch || !a->peer_reason || !a->wait_reason ||
-        !a->move_reason || !a->peer_move_reason) {
+        !a->move_reason || !a->move_detail || !a->peer_move_reason) {
         cl_assignment_free(a);
         return NULL;
     }
@@ -43,6 +44,8 @@ void cl_assignment_free(cl_assignment *a)
             free(a->wait_reason[c]);
         if (a->move_reason)
             free(a->move_reason[c]);
+        if (a->move_detail)
+            free(a->move_detail[c]);
         if (a->peer_move_reason)
             free(a->peer_move_reason[c]);
     }
@@ -52,6 +55,7 @@ void cl_assignment_free(cl_assignment *a)
     free(a->peer_reason);
     free(a->wait_reason);
     free(a->move_reason);
+    free(a->move_detail);
     free(a->peer_move_reason);
     free(a->frontier);
     free(a);

@@ -38,6 +38,7 @@ typedef struct cl_assignment {
     char **peer_reason;   /* why an assigned ADULT_HOME client has no peer; NULL otherwise */
     char **wait_reason;   /* why a client waits; NULL otherwise */
     char **move_reason;   /* manager move reason code (SPEC §4.5); NULL when not moved */
+    char **move_detail;   /* the same in a supervisor's words, e.g. "s07 is leaving"; NULL when none */
     char **peer_move_reason;
     cl_plan_status status;
     double seconds;

@@ -175,6 +175,49 @@ static char *peer_reason(const cl_instance *inst, int c)
     return b.s;
 }
 
+/* The move of client c in words: who is leaving or over, or which intakes it made room for. */
+static char *move_detail(const cl_instance *inst, const cl_assignment *a, int c, const char *reason,
+                         const cl_staff_load *ld0, const double *team0, const cl_staff_load *ld)
+{
+    const cl_client *cl = &inst->clients[c];
+    int from = cl->manager, to = a->manager[c];
+    const char *fid = inst->staff[from].id, *tid = inst->staff[to].id;
+    sbuf b = {0};
+    if (reason == NULL)
+        return NULL;
+    if (strcmp(reason, "inactive_manager") == 0) {
+        sb_add(&b, "%s is leaving or on leave; %s takes the client", fid, tid);
+    } else if (strcmp(reason, "avoid") == 0) {
+        sb_add(&b, "the client is not to be served by %s; %s takes it", fid, tid);
+    } else if (strcmp(reason, "program") == 0) {
+        sb_add(&b, "%s no longer serves %s clients; %s does", fid, cl_program_names[cl->program], tid);
+    } else if (strcmp(reason, "over_cap") == 0) {
+        sb_add(&b, "%s carried %g of %g; %s takes it (%g of %g after the plan)", fid, ld0[from].load,
+               cl_limit(inst, from), tid, ld[to].load, cl_limit(inst, to));
+    } else if (strcmp(reason, "team_pool") == 0) {
+        int t = inst->staff[from].team;
+        sb_add(&b, "team %s used %.2f of %.2f FTE", inst->teams[t].id, team0[t], cl_team_fte(inst, t));
+    } else if (strcmp(reason, "travel") == 0) {
+        sb_add(&b, "%s is nearer to the client's zone (%d instead of %d minutes)", tid,
+               cl_instance_travel(inst, cl->zone, inst->staff[to].zone),
+               cl_instance_travel(inst, cl->zone, inst->staff[from].zone));
+    } else {
+        int n = 0;
+        for (int k = 0; k < inst->n_clients; k++)
+            n += inst->clients[k].manager < 0 && a->manager[k] == from;
+        if (n > 0) { /* the move made room for intakes where the client was */
+            sb_add(&b, "makes room at %s for intake%s", fid, n > 1 ? "s" : "");
+            for (int k = 0; k < inst->n_clients; k++)
+                if (inst->clients[k].manager < 0 && a->manager[k] == from)
+                    sb_add(&b, " %s", inst->clients[k].id);
+        } else {
+            sb_add(&b, "evens out utilization: %s %.0f%% to %.0f%%, %s %.0f%% after the plan", fid,
+                   100 * ld0[from].utilization, 100 * ld[from].utilization, tid, 100 * ld[to].utilization);
+        }
+    }
+    return b.s;
+}
+
 int clp_explain_assignment(cl_assignment *a, const cl_instance *inst)
 {
     int ns = inst->n_staff, nc = inst->n_clients, rc = CL_OK;
@@ -200,8 +243,10 @@ int clp_explain_assignment(cl_assignment *a, const cl_instance *inst)
             continue;
         }
         a->language_mismatch[c] = !cl_speaks(inst, m, c) && m != cl->manager;
-        if (cl->manager >= 0 && m != cl->manager)
+        if (cl->manager >= 0 && m != cl->manager) {
             a->move_reason[c] = strdup(move_reason(inst, c, m, ld0, tu0));
+            a->move_detail[c] = move_detail(inst, a, c, a->move_reason[c], ld0, tu0, ld);
+        }
         if (cl->peer >= 0 && a->peer[c] != cl->peer)
             a->peer_move_reason[c] = strdup(peer_move_reason(inst, c, ld0));
         if (cl->program == CL_ADULT_HOME && a->peer[c] < 0)
