@@ -155,6 +155,7 @@ typedef struct cb_info {
     double last_print;
     double bound;
     bool printed;
+    bool closed; /* stopped because incumbent - bound <= abs_gap */
 } cb_info;
 
 static void callback(glp_tree *T, void *data)
@@ -175,6 +176,13 @@ static void callback(glp_tree *T, void *data)
     int best = glp_ios_best_node(T);
     if (best > 0)
         info->bound = glp_ios_node_bound(T, best);
+    if (info->p->abs_gap > 0 && best > 0 && !info->closed) {
+        glp_prob *lp = glp_ios_get_prob(T);
+        if (glp_mip_status(lp) == GLP_FEAS && glp_mip_obj_val(lp) - info->bound <= info->p->abs_gap) {
+            info->closed = true;
+            glp_ios_terminate(T);
+        }
+    }
     if (info->p->progress && reason == GLP_ISELECT) {
         double now = clp_now();
         if (now - info->p->started >= info->p->progress_after_s && now - info->last_print >= 0.5) {
@@ -239,7 +247,10 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
         for (int j = 0; j < m->ncols; j++)
             m->value[j] = glp_mip_col_val(m->lp, j + 1);
         r->objective = glp_mip_obj_val(m->lp);
-        if (st == GLP_OPT || rc == 0) {
+        if (info.closed) {
+            r->status = CLP_MIP_OPTIMAL;
+            r->bound = info.bound;
+        } else if (st == GLP_OPT || rc == 0) {
             r->status = CLP_MIP_OPTIMAL;
             r->bound = isfinite(info.bound) && info.bound <= r->objective ? fmax(info.bound, r->objective - p->gap * fabs(r->objective)) : r->objective;
             if (st == GLP_OPT && p->gap == 0)

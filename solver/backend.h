@@ -16,6 +16,8 @@ typedef enum clp_mip_status {
 typedef struct clp_mip_params {
     double time_limit_s; /* wall clock for this solve */
     double gap;          /* relative gap accepted */
+    double abs_gap;      /* stop once incumbent - bound <= abs_gap (0 = off): a proof when the objective's
+                            values are that far apart */
     bool progress;       /* print progress lines on standard error after progress_after_s */
     double progress_after_s;
     double started;      /* clp_now() when the whole command started, for elapsed times */
@@ -55,5 +57,12 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
 double clp_mip_value(const clp_mip *m, int j);
 /* Writes the model in CPLEX LP format (for the benchmark peers). Returns 0 or CL_EIO. */
 int clp_mip_write_lp(clp_mip *m, const char *path);
+
+/* Names column j / row i in what clp_mip_write_lp writes (CPLEX LP names: letters, digits, _ . and no
+ * leading digit; at most 255 characters). Returns 0, or CL_EUSAGE for a bad index or name. */
+int clp_mip_set_col_name(clp_mip *m, int j, const char *name);
+int clp_mip_set_row_name(clp_mip *m, int i, const char *name);
+/* Names the objective row in what clp_mip_write_lp writes. */
+void clp_mip_set_obj_name(clp_mip *m, const char *name);
 
 #endif
