@@ -703,13 +703,6 @@ done:
  * Shared figures
  * ------------------------------------------------------------------------------------------------------- */
 
-/* The caseload standards an accreditation visit checks (DOMAIN.md): COA CM 5 puts ICM caseloads at 10-15
- * per worker around an average of 12 (Westchester DCMH); SCM is 1:20 or 1:30 (OMH CFR appendix F 6810);
- * Adult Home is modelled on SCM (6820). Counted in clients (headcount) per 1.0 FTE. */
-#define ICM_STANDARD 12.0
-#define ICM_RANGE_LO 10.0
-#define ICM_RANGE_HI 15.0
-
 /* Display groups of staff: standalone managers of ICM, SCM and ADULT_HOME, each Blended team, then peers. */
 enum { G_ICM = 0, G_SCM = 1, G_AH = 2, G_TEAM0 = 3 };
 
@@ -1993,7 +1986,7 @@ static void compliance_caseloads(cl_html *h, const cl_report *r, const cl_staff_
               "count at 1:12, SCM-level at 1:20, within the team's FTE. Caps weigh clients by acuity, so a worker "
               "with high-acuity clients can be full below the range's headcount.</p>",
               r->after ? "in the plan" : "now");
-    if (fabs(inst->programs[CL_ICM].caseload_cap - ICM_STANDARD) > 1e-9)
+    if (fabs(inst->programs[CL_ICM].caseload_cap - cl_program_preset(CL_ICM)->caseload_cap) > 1e-9)
         cl_html_f(h, "<p class=\"warn\">This agency's ICM cap is %g, not the standard 12.</p>",
                   inst->programs[CL_ICM].caseload_cap);
     cl_html_raw(h, "<table><thead><tr><th scope=\"col\">worker</th><th scope=\"col\">program</th>"
@@ -2034,11 +2027,11 @@ static void compliance_caseloads(cl_html *h, const cl_report *r, const cl_staff_
                 snprintf(std, sizeof std,
                          "12 (range 10\xe2\x80\x93"
                          "15)");
-                if (per > ICM_RANGE_HI + 1e-9) {
+                if (per > CL_ICM_ACCREDITED_MAX + 1e-9) {
                     status = "above the 10\xe2\x80\x93"
                              "15 range";
                     cls = "warn";
-                } else if (per < ICM_RANGE_LO - 1e-9) {
+                } else if (per < CL_ICM_ACCREDITED_MIN - 1e-9) {
                     status = "below the 10\xe2\x80\x93"
                              "15 range";
                     cls = "muted";

@@ -23,6 +23,11 @@ static const cl_program_rules presets[CL_NPROGRAMS] = {
     [CL_ADULT_HOME] = {20, 2, 0, 45, 20},
 };
 
+const cl_program_rules *cl_program_preset(cl_program p)
+{
+    return &presets[p];
+}
+
 int cl_program_parse(const char *s)
 {
     for (int p = 0; p < CL_NPROGRAMS; p++)

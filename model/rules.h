@@ -53,6 +53,14 @@ int cl_weekly_quota(const cl_instance *inst, int c);
 /* Monthly contact minimum of client c (1 when transitional). */
 int cl_monthly_minimum(const cl_instance *inst, int c);
 
+/* The ICM caseload range an accreditation visit checks (COA standard CM 5, DOMAIN.md): 10 to 15 clients
+ * per worker, depending on need, around the program's average of 12 (the ICM preset). */
+#define CL_ICM_ACCREDITED_MIN 10.0
+#define CL_ICM_ACCREDITED_MAX 15.0
+
+/* The preset rules of program p (SPEC §1), before any instance override. */
+const cl_program_rules *cl_program_preset(cl_program p);
+
 /* True when a Blended team with a ICM and b SCM members is a mix the rules allow (14 NYCRR 506.7(a)):
  * a, b >= 1, a <= 2b and b <= 2a. */
 bool cl_blended_mix_legal(int a, int b);
