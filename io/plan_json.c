@@ -168,7 +168,7 @@ static int staff_field(clp_jr *r, const cl_instance *inst, json_t *e, const char
 }
 
 /* Resolves entry e's client id; reports unknown and repeated clients. */
-static int client_field(clp_jr *r, const cl_instance *inst, json_t *e, char *seen)
+static int client_field(clp_jr *r, const cl_instance *inst, json_t *e, bool *seen)
 {
     const char *id = NULL;
     if (!json_is_object(e)) {
@@ -182,7 +182,9 @@ static int client_field(clp_jr *r, const cl_instance *inst, json_t *e, char *see
     }
     int c = cl_instance_find_client(inst, id);
     size_t l = clp_jr_key(r, "client");
-    bool again = c != CL_NONE && seen[c]++ > 0;
+    bool again = c != CL_NONE && seen[c];
+    if (c != CL_NONE)
+        seen[c] = true;
     if (c == CL_NONE)
         clp_jr_err(r, "unknown client \"%.64s\" (expected an id from the instance's clients)", id);
     else if (again)
@@ -200,7 +202,7 @@ int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char 
         return rc;
     clp_jr r = {.d = diags};
     cl_assignment *a = NULL;
-    char *seen = calloc((size_t)inst->n_clients + 1, 1);
+    bool *seen = calloc((size_t)inst->n_clients + 1, sizeof *seen);
     json_t *f = json_is_object(root) ? json_object_get(root, "format") : NULL;
     if (!json_is_string(f) || strcmp(json_string_value(f), "caseload-assignment/1") != 0) {
         clp_jr_key(&r, "format");
@@ -263,10 +265,8 @@ int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char 
             o->overload = v;
         if (clp_jr_number(&r, obj, "waitlist", &v))
             o->waitlist = v;
-        if (clp_jr_number(&r, obj, "moves", &v))
-            o->moves = (int)v;
-        if (clp_jr_number(&r, obj, "peer_moves", &v))
-            o->peer_moves = (int)v;
+        clp_jr_int(&r, obj, "moves", &o->moves);
+        clp_jr_int(&r, obj, "peer_moves", &o->peer_moves);
         if (clp_jr_number(&r, obj, "imbalance", &v))
             o->imbalance = v;
         if (clp_jr_number(&r, obj, "max_utilization", &v))
