@@ -499,18 +499,10 @@ static double over_of(const unit *u, int a, double load)
     return fmax(0, load - cl_limit(u->inst, u->staff[a]));
 }
 
-/* A local search before the imbalance level: one client at a time goes to another eligible manager (or
- * peer) when that lowers the imbalance, creates no overload (staff or team pool), and keeps the moves within
- * what is allowed (assign: a client already moved may go elsewhere or home, a client at home stays;
- * rebalance: any, within the move budget). Its result is the start of the imbalance level, which then has
- * less to prove. */
-static void improve_imbalance(unit *u, bool may_move, int moves_left)
+/* Loads of the unit's staff and team pools in the current solution. */
+static void current_loads(const unit *u, double *load, double *pool)
 {
     const cl_instance *inst = u->inst;
-    double *load = calloc((size_t)u->n_staff + 1, sizeof *load);
-    double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
-    if (load == NULL || pool == NULL)
-        goto done;
     for (int i = 0; i < u->n_classes; i++) {
         const cls *k = &u->classes[i];
         for (int t = 0; t < k->e->n_mgr; t++) {
@@ -523,6 +515,21 @@ static void improve_imbalance(unit *u, bool may_move, int moves_left)
         for (int t = 0; t < k->e->n_peer; t++)
             load[u->local[k->e->peer[t]]] += k->acuity * u->sol[k->y0 + t];
     }
+}
+
+/* A local search before the imbalance level: one client at a time goes to another eligible manager (or
+ * peer) when that lowers the imbalance, creates no overload (staff or team pool), and keeps the moves within
+ * what is allowed (assign: a client already moved may go elsewhere or home, a client at home stays;
+ * rebalance: any, within the move budget). Its result is the start of the imbalance level, which then has
+ * less to prove. */
+static void improve_imbalance(unit *u, bool may_move, int moves_left)
+{
+    const cl_instance *inst = u->inst;
+    double *load = calloc((size_t)u->n_staff + 1, sizeof *load);
+    double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
+    if (load == NULL || pool == NULL)
+        goto done;
+    current_loads(u, load, pool);
     for (int pass = 0; pass < 50; pass++) {
         bool changed = false;
         for (int i = 0; i < u->n_classes; i++) {
@@ -620,18 +627,7 @@ static void return_home(unit *u)
     double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
     if (load == NULL || pool == NULL)
         goto done;
-    for (int i = 0; i < u->n_classes; i++) {
-        const cls *k = &u->classes[i];
-        for (int t = 0; t < k->e->n_mgr; t++) {
-            int s = k->e->mgr[t];
-            double l = load_coef(u, k, s) * u->sol[k->x0 + t];
-            load[u->local[s]] += l;
-            if (inst->staff[s].team >= 0)
-                pool[inst->staff[s].team] += l;
-        }
-        for (int t = 0; t < k->e->n_peer; t++)
-            load[u->local[k->e->peer[t]]] += k->acuity * u->sol[k->y0 + t];
-    }
+    current_loads(u, load, pool);
     for (int i = 0; i < u->n_classes; i++) {
         const cls *k = &u->classes[i];
         for (int side = 0; side < 2; side++) {
@@ -668,6 +664,69 @@ static void return_home(unit *u)
 done:
     free(load);
     free(pool);
+}
+
+/* Position of staff s among class k's managers, or -1. */
+static int mgr_pos(const cls *k, int s)
+{
+    for (int t = 0; t < k->e->n_mgr; t++)
+        if (k->e->mgr[t] == s)
+            return t;
+    return -1;
+}
+
+/* A local search before the travel level: two clients of equal weight trade managers (loads, and so
+ * overload and imbalance, stay as they are) when that shortens travel without adding moves. Its result is
+ * the start of the travel level. */
+static void improve_travel(unit *u)
+{
+    const cl_instance *inst = u->inst;
+    if (inst->travel == NULL)
+        return;
+    for (int pass = 0; pass < 20; pass++) {
+        bool changed = false;
+        for (int i1 = 0; i1 < u->n_classes; i1++) {
+            const cls *k1 = &u->classes[i1];
+            for (int t1 = 0; t1 < k1->e->n_mgr; t1++) {
+                if (u->sol[k1->x0 + t1] < 0.5)
+                    continue;
+                int s1 = k1->e->mgr[t1];
+                for (int i2 = i1; i2 < u->n_classes && u->sol[k1->x0 + t1] > 0.5; i2++) {
+                    const cls *k2 = &u->classes[i2];
+                    if (k2->zone == k1->zone)
+                        continue;
+                    for (int t2 = 0; t2 < k2->e->n_mgr && u->sol[k1->x0 + t1] > 0.5; t2++) {
+                        int s2 = k2->e->mgr[t2];
+                        if (s2 == s1 || u->sol[k2->x0 + t2] < 0.5)
+                            continue;
+                        int p12 = mgr_pos(k1, s2), p21 = mgr_pos(k2, s1);
+                        if (p12 < 0 || p21 < 0 || load_coef(u, k1, s1) != load_coef(u, k2, s1) ||
+                            load_coef(u, k1, s2) != load_coef(u, k2, s2))
+                            continue;
+                        /* (an intake's cur is CL_NONE: its terms cancel) */
+                        int dm = (s2 != k1->cur) - (s1 != k1->cur) + (s1 != k2->cur) - (s2 != k2->cur);
+                        if (dm > 0)
+                            continue;
+                        int z1 = k1->zone, z2 = k2->zone;
+                        int dt = cl_instance_travel(inst, z1, inst->staff[s2].zone) +
+                                 cl_instance_travel(inst, z2, inst->staff[s1].zone) -
+                                 cl_instance_travel(inst, z1, inst->staff[s1].zone) -
+                                 cl_instance_travel(inst, z2, inst->staff[s2].zone);
+                        if (dt >= 0)
+                            continue;
+                        u->sol[k1->x0 + t1] -= 1;
+                        u->sol[k1->x0 + p12] += 1;
+                        u->sol[k2->x0 + t2] -= 1;
+                        u->sol[k2->x0 + p21] += 1;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if (!changed)
+            break;
+    }
+    complete_solution(u);
 }
 
 /* How many more moves the local search may make: none in assign (moves are held before the imbalance),
@@ -917,6 +976,8 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
             }
             if (level == L_MOVES && !ctx->opts->balance_first)
                 return_home(u);
+            if (level == L_TRAVEL)
+                improve_travel(u);
             char label[64];
             snprintf(label, sizeof label, "level %d (%s)", q + 1, level_names[level]);
             /* A unit may use the time left but a second for each unit still to do in this level, and at
