@@ -417,72 +417,168 @@ done:
     free(team);
 }
 
-/* The start of the first level: everyone stays where they are when they may, forced clients go to the
- * least used eligible manager, intakes wait; peers likewise. */
+/* A client to place in the start: of class cls, a manager (side 0) or a peer (side 1), or an intake
+ * (side 2, manager and peer); from: where it was shed from, or -1. */
+typedef struct item {
+    int cls, side, from;
+    double key;
+} item;
+
+static int cmp_items(const void *pa, const void *pb)
+{
+    const item *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key > b->key ? -1 : 1;
+    if (a->cls != b->cls)
+        return a->cls - b->cls;
+    return a->side - b->side;
+}
+
+/* The eligible manager (side 0) or peer (side 1) of class k with the most room, relative to its size,
+ * that fits one more client without overload or team pool excess; -1 when none. */
+static int best_fit(const unit *u, const cls *k, int side, const double *load, const double *pool)
+{
+    int n = side == 0 ? k->e->n_mgr : k->e->n_peer, best = -1;
+    double br = -HUGE_VAL;
+    for (int t = 0; t < n; t++) {
+        int s = side == 0 ? k->e->mgr[t] : k->e->peer[t], team = side == 0 ? u->inst->staff[s].team : CL_NONE;
+        double coef = side == 0 ? load_coef(u, k, s) : k->acuity;
+        double room = cl_limit(u->inst, s) - load[u->local[s]] - coef;
+        if (team >= 0)
+            room = fmin(room, cl_team_fte(u->inst, team) - pool[team] - coef);
+        if (room >= -1e-9 && room / cl_util_base(u->inst, s) > br) {
+            br = room / cl_util_base(u->inst, s);
+            best = t;
+        }
+    }
+    return best;
+}
+
+/* Puts one client of class k on position t of its managers (side 0) or peers (1); sign -1 takes one off. */
+static void put(unit *u, const cls *k, int side, int t, int sign, double *load, double *pool)
+{
+    int s = side == 0 ? k->e->mgr[t] : k->e->peer[t];
+    double coef = side == 0 ? load_coef(u, k, s) : k->acuity;
+    u->sol[(side == 0 ? k->x0 : k->y0) + t] += sign;
+    load[u->local[s]] += sign * coef;
+    if (side == 0 && u->inst->staff[s].team >= 0)
+        pool[u->inst->staff[s].team] += sign * coef;
+}
+
+static int push_item(item **items, size_t *n, size_t *cap, item it)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        item *ni = realloc(*items, nc * sizeof *ni);
+        if (ni == NULL)
+            return CL_ENOMEM;
+        *items = ni;
+        *cap = nc;
+    }
+    (*items)[(*n)++] = it;
+    return CL_OK;
+}
+
+/* The start of the first level, as a supervisor would do it: everyone stays where they may; a staff member
+ * over its limit hands over its heaviest clients; those and the clients who must move go where there is
+ * most room (back where they were, or to the least used, when there is none); intakes, highest waitlist
+ * weight first, go where a manager (and, for an adult-home client, a peer) has room, or wait. */
 static void initial_solution(unit *u)
 {
     const cl_instance *inst = u->inst;
-    double *used = calloc((size_t)u->n_staff + 1, sizeof *used);
-    if (used == NULL)
-        return;
+    double *load = calloc((size_t)u->n_staff + 1, sizeof *load);
+    double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
+    item *items = NULL;
+    size_t n_items = 0, cap = 0;
+    if (load == NULL || pool == NULL)
+        goto done;
     for (int i = 0; i < u->n_classes; i++) {
         const cls *k = &u->classes[i];
-        for (int t = 0; t < k->e->n_mgr; t++)
-            if (k->e->mgr[t] == k->cur)
-                used[u->local[k->cur]] += load_coef(u, k, k->cur) * k->n;
-    }
-    for (int i = 0; i < u->n_classes; i++) {
-        const cls *k = &u->classes[i];
-        int stay = -1;
+        int stay = -1, pstay = -1;
         for (int t = 0; t < k->e->n_mgr; t++)
             if (k->e->mgr[t] == k->cur)
                 stay = t;
-        if (k->intake) {
-            u->sol[k->w] = k->n;
-        } else if (stay >= 0) {
-            u->sol[k->x0 + stay] = k->n;
-        } else {
-            for (int c = 0; c < k->n; c++) {
-                int best = 0;
-                double bu = HUGE_VAL;
-                for (int t = 0; t < k->e->n_mgr; t++) {
-                    int s = k->e->mgr[t];
-                    double uu = used[u->local[s]] / cl_util_base(inst, s);
-                    if (uu < bu) {
-                        bu = uu;
-                        best = t;
-                    }
-                }
-                u->sol[k->x0 + best] += 1;
-                used[u->local[k->e->mgr[best]]] += load_coef(u, k, k->e->mgr[best]);
-            }
-        }
-        if (k->y0 >= 0 && !k->intake) {
-            int keep = -1;
-            for (int t = 0; t < k->e->n_peer; t++)
-                if (k->e->peer[t] == k->curpeer)
-                    keep = t;
-            if (keep >= 0) {
-                u->sol[k->y0 + keep] = k->n;
-            } else {
-                for (int c = 0; c < k->n; c++) {
-                    int best = 0;
-                    double bu = HUGE_VAL;
-                    for (int t = 0; t < k->e->n_peer; t++) {
-                        int s = k->e->peer[t];
-                        double uu = used[u->local[s]] / cl_util_base(inst, s);
-                        if (uu < bu) {
-                            bu = uu;
-                            best = t;
-                        }
-                    }
-                    u->sol[k->y0 + best] += 1;
-                    used[u->local[k->e->peer[best]]] += k->acuity;
-                }
-            }
+        for (int t = 0; t < k->e->n_peer; t++)
+            if (k->e->peer[t] == k->curpeer)
+                pstay = t;
+        for (int c = 0; c < k->n; c++) {
+            item it = {i, k->intake ? 2 : 0, -1, k->intake ? 1e6 * k->weight + k->acuity : 1e12 + k->acuity};
+            if (!k->intake && stay >= 0)
+                put(u, k, 0, stay, +1, load, pool);
+            else if (push_item(&items, &n_items, &cap, it) != CL_OK)
+                goto done;
+            if (k->intake || k->e->n_peer == 0)
+                continue;
+            if (pstay >= 0)
+                put(u, k, 1, pstay, +1, load, pool);
+            else if (push_item(&items, &n_items, &cap, (item){i, 1, -1, 1e12 + k->acuity}) != CL_OK)
+                goto done;
         }
     }
-    free(used);
+    /* Shed the heaviest clients of those over their limit. */
+    for (int a = 0; a < u->n_staff; a++) {
+        int s = u->staff[a];
+        while (load[a] > cl_limit(inst, s) + 1e-9) {
+            int bi = -1, bt = -1, bside = 0;
+            double bw = 0;
+            for (int i = 0; i < u->n_classes; i++) {
+                const cls *k = &u->classes[i];
+                for (int side = 0; side < 2; side++) {
+                    int n = side == 0 ? k->e->n_mgr : k->e->n_peer;
+                    const int *list = side == 0 ? k->e->mgr : k->e->peer;
+                    for (int t = 0; t < n; t++)
+                        if (list[t] == s && n > 1 && u->sol[(side == 0 ? k->x0 : k->y0) + t] > 0.5 &&
+                            k->acuity > bw) {
+                            bw = k->acuity;
+                            bi = i;
+                            bt = t;
+                            bside = side;
+                        }
+                }
+            }
+            if (bi < 0)
+                break;
+            put(u, &u->classes[bi], bside, bt, -1, load, pool);
+            if (push_item(&items, &n_items, &cap, (item){bi, bside, bt, 1e12 + bw}) != CL_OK)
+                goto done;
+        }
+    }
+    qsort(items, n_items, sizeof *items, cmp_items);
+    for (size_t q = 0; q < n_items; q++) {
+        const cls *k = &u->classes[items[q].cls];
+        int side = items[q].side;
+        if (side == 2) {
+            int t = best_fit(u, k, 0, load, pool), p = k->e->n_peer > 0 ? best_fit(u, k, 1, load, pool) : -1;
+            if (t < 0 || (k->e->n_peer > 0 && p < 0)) {
+                u->sol[k->w] += 1;
+                continue;
+            }
+            put(u, k, 0, t, +1, load, pool);
+            if (p >= 0)
+                put(u, k, 1, p, +1, load, pool);
+            continue;
+        }
+        int t = best_fit(u, k, side, load, pool);
+        if (t < 0)
+            t = items[q].from;
+        if (t < 0) { /* nowhere with room: the least used */
+            int n = side == 0 ? k->e->n_mgr : k->e->n_peer;
+            double bu = HUGE_VAL;
+            for (int r = 0; r < n; r++) {
+                int s = side == 0 ? k->e->mgr[r] : k->e->peer[r];
+                double uu = load[u->local[s]] / cl_util_base(inst, s);
+                if (uu < bu) {
+                    bu = uu;
+                    t = r;
+                }
+            }
+        }
+        put(u, k, side, t, +1, load, pool);
+    }
+done:
+    free(load);
+    free(pool);
+    free(items);
     complete_solution(u);
 }
 
@@ -804,7 +900,8 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
                             .started = ctx->started,
                             .label = label};
         clp_mip_result r;
-        if (p.time_limit_s <= 0) {
+        bool solved = p.time_limit_s > 0;
+        if (!solved) { /* no time left: the current solution stands, nothing is proven */
             r = (clp_mip_result){.status = CLP_MIP_TIME_LIMIT, .objective = start_val - u->constant[level],
                                  .bound = -HUGE_VAL, .gap = 1};
         } else {
@@ -812,7 +909,7 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
             if (rc != CL_OK)
                 goto done;
         }
-        if (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT) {
+        if (solved && (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT)) {
             int n = clp_mip_ncols(u->m);
             double *cand = malloc((size_t)n * sizeof *cand);
             if (cand == NULL) {

@@ -250,7 +250,7 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
         if (info.closed) {
             r->status = CLP_MIP_OPTIMAL;
             r->bound = info.bound;
-        } else if (st == GLP_OPT || rc == 0) {
+        } else if (st == GLP_OPT || rc == 0 || rc == GLP_EMIPGAP) {
             r->status = CLP_MIP_OPTIMAL;
             r->bound = isfinite(info.bound) && info.bound <= r->objective ? fmax(info.bound, r->objective - p->gap * fabs(r->objective)) : r->objective;
             if (st == GLP_OPT && p->gap == 0)
