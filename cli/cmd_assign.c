@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "solver/assign.h"
+#include "solver/naive_lp.h"
 
 static const char assign_help[] =
     "usage: caseload assign INSTANCE [-o OUT] [--time-limit S] [--gap REL] [--quiet]\n"
@@ -13,7 +14,9 @@ static const char assign_help[] =
     "assign: every client to an eligible manager (and peer), levels in order: overload, waitlist,\n"
     "moves, imbalance, travel; each level optimal given those before. rebalance: imbalance before\n"
     "moves, with at most K moves (--max-moves or policy.max_moves); --frontier lists the best\n"
-    "imbalance for each move budget. Output: caseload-assignment/1.\n";
+    "imbalance for each move budget. Output: caseload-assignment/1.\n"
+    "assign --export-naive-lp FILE writes the naive one-model formulation (CPLEX LP, levels weighted\n"
+    "into one objective) for the benchmark peers instead of solving.\n";
 
 static const char recommend_help[] =
     "usage: caseload recommend INSTANCE --client ID [--top N] [--quiet]\n"
@@ -37,7 +40,7 @@ static int run_solve(int argc, char **argv, bool balance_first)
     cl_solve_opts so;
     cl_solve_opts_init(&so);
     so.balance_first = balance_first;
-    const char *path = NULL;
+    const char *path = NULL, *naive = NULL;
     int max_moves = CL_NONE;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0) {
@@ -55,6 +58,8 @@ static int run_solve(int argc, char **argv, bool balance_first)
             i++;
         } else if (balance_first && strcmp(argv[i], "--frontier") == 0) {
             so.frontier = true;
+        } else if (!balance_first && strcmp(argv[i], "--export-naive-lp") == 0 && i + 1 < argc) {
+            naive = argv[++i];
         } else if (path == NULL && (argv[i][0] != '-' || argv[i][1] == '\0')) {
             path = argv[i];
         } else {
@@ -75,7 +80,9 @@ static int run_solve(int argc, char **argv, bool balance_first)
     so.progress = !co.quiet && isatty(STDERR_FILENO);
     cl_assignment *a = NULL;
     cl_error err = {0};
-    if (cl_assign_solve(&a, inst, &so, &err) != CL_OK) {
+    if (naive != NULL) {
+        rc = cl_assign_export_naive_lp(inst, naive, &err) == CL_OK ? EXIT_RESULT : cli_report(&err);
+    } else if (cl_assign_solve(&a, inst, &so, &err) != CL_OK) {
         rc = cli_report(&err);
     } else {
         char *text = cl_assignment_to_json(inst, a);
