@@ -72,7 +72,7 @@ static int run_solve(int argc, char **argv, bool balance_first)
     int rc = cli_load_instance(&co, path, &inst);
     if (rc != EXIT_RESULT)
         return rc;
-    so.time_limit_s = co.time_limit_s >= 0 ? co.time_limit_s
+    so.time_limit_s = co.time_limit_s >= 0            ? co.time_limit_s
                       : inst->policy.time_limit_s > 0 ? inst->policy.time_limit_s
                                                       : so.time_limit_s;
     so.gap = co.gap >= 0 ? co.gap : inst->policy.gap >= 0 ? inst->policy.gap : so.gap;
@@ -143,8 +143,7 @@ int cmd_recommend(int argc, char **argv)
     int n = 0;
     cl_error err = {0};
     if (c == CL_NONE) {
-        fprintf(stderr, "caseload: recommend: --client: unknown client \"%s\" (expected an id from clients)\n",
-                client);
+        fprintf(stderr, "caseload: recommend: --client: unknown client \"%s\" (expected an id from clients)\n", client);
         rc = EXIT_INVALID;
     } else if (cl_recommend(&rec, &n, inst, NULL, c, &err) != CL_OK) {
         rc = cli_report(&err);

@@ -52,7 +52,7 @@ int cmd_schedule(int argc, char **argv)
     int rc = cli_load_instance(&co, path, &inst);
     if (rc != EXIT_RESULT)
         return rc;
-    double limit = co.time_limit_s >= 0 ? co.time_limit_s
+    double limit = co.time_limit_s >= 0            ? co.time_limit_s
                    : inst->policy.time_limit_s > 0 ? inst->policy.time_limit_s
                                                    : 60;
     double gap = co.gap >= 0 ? co.gap : inst->policy.gap >= 0 ? inst->policy.gap : 0;

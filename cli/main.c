@@ -40,10 +40,11 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"check", cmd_check},         {"assign", cmd_assign},       {"rebalance", cmd_rebalance},
-    {"recommend", cmd_recommend}, {"verify", cmd_verify},       {"schedule", cmd_schedule},
-    {"scenarios", cmd_scenarios}, {"staffing", cmd_staffing},   {"report", cmd_report},
-    {"db", cmd_db},
+    {"check", cmd_check},         {"assign", cmd_assign},
+    {"rebalance", cmd_rebalance}, {"recommend", cmd_recommend},
+    {"verify", cmd_verify},       {"schedule", cmd_schedule},
+    {"scenarios", cmd_scenarios}, {"staffing", cmd_staffing},
+    {"report", cmd_report},       {"db", cmd_db},
 };
 
 int main(int argc, char **argv)

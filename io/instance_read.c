@@ -8,19 +8,20 @@
 #include "io.h"
 #include "json_util.h"
 
-static const char *const top_keys[] = {"format", "name", "week", "programs", "zones", "travel_minutes",
-                                       "teams", "staff", "clients", "policy", NULL};
+static const char *const top_keys[] = {"format", "name",  "week",    "programs", "zones", "travel_minutes",
+                                       "teams",  "staff", "clients", "policy",   NULL};
 static const char *const week_keys[] = {"start", "days", "day_start", "weeks_left_in_month", NULL};
-static const char *const program_keys[] = {"caseload_cap", "contacts_per_month", "min_contacts_per_week",
-                                           "visit_minutes", "peer_caseload_cap", NULL};
+static const char *const program_keys[] = {"caseload_cap",  "contacts_per_month", "min_contacts_per_week",
+                                           "visit_minutes", "peer_caseload_cap",  NULL};
 static const char *const team_keys[] = {"id", "members", "flex", NULL};
-static const char *const staff_keys[] = {"id", "role", "program", "team", "fte", "caseload_cap", "zone",
-                                         "languages", "minutes", "on_call", "active", NULL};
-static const char *const client_keys[] = {"id", "program", "level", "status", "acuity", "priority", "zone",
-                                          "languages", "manager", "peer", "keep", "avoid", "days",
-                                          "contacts_this_month", "residence", "visit_minutes", NULL};
-static const char *const policy_keys[] = {"max_moves", "blended_primary_share", "on_call_days", "time_limit",
-                                          "gap", NULL};
+static const char *const staff_keys[] = {"id",   "role",      "program", "team",    "fte",    "caseload_cap",
+                                         "zone", "languages", "minutes", "on_call", "active", NULL};
+static const char *const client_keys[] = {
+    "id",        "program",       "level", "status", "acuity", "priority", "zone",
+    "languages", "manager",       "peer",  "keep",   "avoid",  "days",     "contacts_this_month",
+    "residence", "visit_minutes", NULL};
+static const char *const policy_keys[] = {"max_moves", "blended_primary_share", "on_call_days", "time_limit", "gap",
+                                          NULL};
 
 static char *xstrdup(const char *s)
 {
@@ -50,8 +51,7 @@ static bool read_days(clp_jr *r, json_t *obj, const char *key, unsigned *mask)
     json_t *v;
     unsigned m = 0;
     bool ok = true;
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach (arr, i, v) {
         size_t l2 = clp_jr_idx(r, i);
         int d = json_is_string(v) ? cl_day_parse(json_string_value(v)) : CL_NONE;
         if (!json_is_string(v)) {
@@ -83,8 +83,7 @@ static bool read_langs(clp_jr *r, cl_instance *inst, json_t *obj, uint64_t *set)
     json_t *v;
     uint64_t s = 0;
     bool ok = true;
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach (arr, i, v) {
         size_t l2 = clp_jr_idx(r, i);
         if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 35) {
             clp_jr_err(r, "not a language code (expected a string such as \"en\" or \"es\")");
@@ -158,8 +157,7 @@ static void read_week(clp_jr *r, cl_instance *inst, json_t *week)
         int h, mi;
         char tail;
         size_t l = clp_jr_key(r, "day_start");
-        if (strlen(s) != 5 || sscanf(s, "%2d:%2d%c", &h, &mi, &tail) != 2 || h < 0 || h > 23 || mi < 0 ||
-            mi > 59)
+        if (strlen(s) != 5 || sscanf(s, "%2d:%2d%c", &h, &mi, &tail) != 2 || h < 0 || h > 23 || mi < 0 || mi > 59)
             clp_jr_err(r, "\"%.20s\" is not a time of day (expected HH:MM from 00:00 to 23:59)", s);
         else
             inst->day_start_min = h * 60 + mi;
@@ -173,8 +171,7 @@ static void read_programs(clp_jr *r, cl_instance *inst, json_t *progs)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(progs, key, v)
-    {
+    json_object_foreach (progs, key, v) {
         size_t l = clp_jr_key(r, key);
         int p = cl_program_parse(key);
         if (p == CL_NONE) {
@@ -205,8 +202,7 @@ static void read_zones(clp_jr *r, cl_instance *inst, json_t *root)
         size_t i;
         json_t *v;
         inst->zones = calloc(json_array_size(zones) + 1, sizeof(char *));
-        json_array_foreach(zones, i, v)
-        {
+        json_array_foreach (zones, i, v) {
             size_t l = clp_jr_key(r, "zones");
             size_t l2 = clp_jr_idx(r, i);
             if (!json_is_string(v))
@@ -221,7 +217,9 @@ static void read_zones(clp_jr *r, cl_instance *inst, json_t *root)
         const char *key;
         json_t *v;
         inst->zones = calloc(json_object_size(travel) + 1, sizeof(char *));
-        json_object_foreach(travel, key, v) if (inst->zones) inst->zones[inst->n_zones++] = xstrdup(key);
+        json_object_foreach (travel, key, v)
+            if (inst->zones)
+                inst->zones[inst->n_zones++] = xstrdup(key);
     }
     if (travel == NULL || inst->n_zones == 0)
         return;
@@ -255,23 +253,23 @@ static void read_zones(clp_jr *r, cl_instance *inst, json_t *root)
             }
             const char *key;
             json_t *v;
-            json_object_foreach(row, key, v) if (cl_instance_find_zone(inst, key) == CL_NONE)
-            {
-                size_t l3 = clp_jr_key(r, key);
-                clp_jr_err(r, "unknown zone \"%.64s\" (expected a square matrix over zones)", key);
-                clp_jr_pop(r, l3);
-            }
+            json_object_foreach (row, key, v)
+                if (cl_instance_find_zone(inst, key) == CL_NONE) {
+                    size_t l3 = clp_jr_key(r, key);
+                    clp_jr_err(r, "unknown zone \"%.64s\" (expected a square matrix over zones)", key);
+                    clp_jr_pop(r, l3);
+                }
         }
         clp_jr_pop(r, l2);
     }
     const char *key;
     json_t *v;
-    json_object_foreach(travel, key, v) if (cl_instance_find_zone(inst, key) == CL_NONE)
-    {
-        size_t l2 = clp_jr_key(r, key);
-        clp_jr_err(r, "unknown zone \"%.64s\" (expected a square matrix over zones)", key);
-        clp_jr_pop(r, l2);
-    }
+    json_object_foreach (travel, key, v)
+        if (cl_instance_find_zone(inst, key) == CL_NONE) {
+            size_t l2 = clp_jr_key(r, key);
+            clp_jr_err(r, "unknown zone \"%.64s\" (expected a square matrix over zones)", key);
+            clp_jr_pop(r, l2);
+        }
     clp_jr_pop(r, l);
 }
 
@@ -283,8 +281,7 @@ static void read_teams_ids(clp_jr *r, cl_instance *inst, json_t *teams)
     if (inst->teams == NULL)
         return;
     size_t l = clp_jr_key(r, "teams");
-    json_array_foreach(teams, i, v)
-    {
+    json_array_foreach (teams, i, v) {
         size_t l2 = clp_jr_idx(r, i);
         cl_team *t = &inst->teams[inst->n_teams++];
         t->flex = 0.25;
@@ -314,8 +311,7 @@ static void read_team_members(clp_jr *r, cl_instance *inst, json_t *teams)
             tm->members = calloc(json_array_size(mem) + 1, sizeof(int));
             size_t l3 = clp_jr_key(r, "members"), i;
             json_t *m;
-            json_array_foreach(mem, i, m)
-            {
+            json_array_foreach (mem, i, m) {
                 size_t l4 = clp_jr_idx(r, i);
                 int s = read_staff_ref(r, inst, m);
                 bool dup = false;
@@ -343,8 +339,7 @@ static void read_staff(clp_jr *r, cl_instance *inst, json_t *arr, bool *zone_use
     if (inst->staff == NULL)
         return;
     size_t l = clp_jr_key(r, "staff");
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach (arr, i, v) {
         size_t l2 = clp_jr_idx(r, i);
         cl_staff *st = &inst->staff[inst->n_staff++];
         st->program = st->team = st->zone = CL_NONE;
@@ -357,8 +352,7 @@ static void read_staff(clp_jr *r, cl_instance *inst, json_t *arr, bool *zone_use
         clp_jr_pop(r, l2);
     }
     int en = cl_instance_lang(inst, "en");
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach (arr, i, v) {
         if (!json_is_object(v))
             continue;
         size_t l2 = clp_jr_idx(r, i);
@@ -406,8 +400,7 @@ static void read_staff(clp_jr *r, cl_instance *inst, json_t *arr, bool *zone_use
             size_t l3 = clp_jr_key(r, "minutes");
             const char *key;
             json_t *m;
-            json_object_foreach(mins, key, m)
-            {
+            json_object_foreach (mins, key, m) {
                 int d = cl_day_parse(key);
                 size_t l4 = clp_jr_key(r, key);
                 if (d == CL_NONE)
@@ -440,8 +433,7 @@ static void read_clients(clp_jr *r, cl_instance *inst, json_t *arr, bool *zone_u
         return;
     int en = cl_instance_lang(inst, "en");
     size_t l = clp_jr_key(r, "clients");
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach (arr, i, v) {
         size_t l2 = clp_jr_idx(r, i);
         cl_client *cl = &inst->clients[inst->n_clients++];
         cl->program = CL_SCM;
@@ -510,8 +502,7 @@ static void read_clients(clp_jr *r, cl_instance *inst, json_t *arr, bool *zone_u
             cl->avoid = calloc(json_array_size(avoid) + 1, sizeof(int));
             size_t l3 = clp_jr_key(r, "avoid"), k;
             json_t *a;
-            json_array_foreach(avoid, k, a)
-            {
+            json_array_foreach (avoid, k, a) {
                 size_t l4 = clp_jr_idx(r, k);
                 int s2 = read_staff_ref(r, inst, a);
                 if (s2 >= 0 && cl->avoid)
@@ -527,8 +518,7 @@ static void read_clients(clp_jr *r, cl_instance *inst, json_t *arr, bool *zone_u
                 size_t l3 = clp_jr_key(r, "days");
                 for (int d = 0; d < CL_NDAYS; d++)
                     if (off >> d & 1u)
-                        clp_jr_err(r, "%s is not a day of this week (expected days from week.days)",
-                                   cl_day_names[d]);
+                        clp_jr_err(r, "%s is not a day of this week (expected days from week.days)", cl_day_names[d]);
                 clp_jr_pop(r, l3);
             }
         }

@@ -31,8 +31,7 @@ int cl_plan_format(char *fmt, size_t fmtsz, const char *path, cl_diags *diags, c
 /* Reads a caseload-assignment/1 file against inst: client and staff ids are resolved; unknown ids and
  * clients listed twice are reported in diags with their JSON paths but do not stop the reading (verify
  * lists them as breaches). Returns 0 with *out set, CL_EINVALID (not an assignment at all), CL_EIO. */
-int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char *path, cl_diags *diags,
-                       cl_error *err);
+int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char *path, cl_diags *diags, cl_error *err);
 
 /* Writes text to path atomically (a temporary file in the same folder, fsync, rename), mode 0600, or to
  * standard output when path is NULL or "-". Returns 0 or CL_EIO (err says why). */

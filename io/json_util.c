@@ -145,8 +145,8 @@ int clp_json_load(json_t **out, const char *path, cl_diags *diags, cl_error *err
         char where[512];
         size_t pos = je.position > 0 ? (size_t)je.position : 0;
         path_at(buf, pos, where, sizeof where);
-        cl_diags_add(diags, CL_ERRORSEV, where, "line %d, column %d: %s (expected valid JSON)", je.line,
-                     je.column, je.text);
+        cl_diags_add(diags, CL_ERRORSEV, where, "line %d, column %d: %s (expected valid JSON)", je.line, je.column,
+                     je.text);
         free(buf);
         return CL_EINVALID;
     }
@@ -221,8 +221,7 @@ void clp_jr_unknown_keys(clp_jr *r, json_t *obj, const char *const *known)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v)
-    {
+    json_object_foreach (obj, key, v) {
         bool ok = false;
         for (const char *const *k = known; *k && !ok; k++)
             ok = strcmp(*k, key) == 0;

@@ -49,8 +49,6 @@ void clp_jr_missing(clp_jr *r, const char *key, const char *expected);
 /* The JSON type of v in words: "a string", "a number", ... */
 const char *clp_json_type_name(const json_t *v);
 
-
-
 /* Builds an instance from a parsed caseload/1 document (see cl_instance_read in io.h). */
 int cl_instance_from_json(cl_instance **out, json_t *root, cl_diags *diags);
 

@@ -89,8 +89,7 @@ char *cl_assignment_to_json(const cl_instance *inst, const cl_assignment *a)
             json_object_set_new(mv, "from", json_string(inst->staff[cl->peer].id));
             json_object_set_new(mv, "to", staff_ref(inst, a->peer[c]));
             json_object_set_new(mv, "role", json_string("peer"));
-            json_object_set_new(mv, "reason",
-                                json_string(a->peer_move_reason[c] ? a->peer_move_reason[c] : "balance"));
+            json_object_set_new(mv, "reason", json_string(a->peer_move_reason[c] ? a->peer_move_reason[c] : "balance"));
             json_array_append_new(moves, mv);
         }
     }
@@ -193,8 +192,7 @@ static int client_field(clp_jr *r, const cl_instance *inst, json_t *e, bool *see
     return again ? CL_NONE : c;
 }
 
-int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char *path, cl_diags *diags,
-                       cl_error *err)
+int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char *path, cl_diags *diags, cl_error *err)
 {
     json_t *root = NULL;
     int rc = clp_json_load(&root, path, diags, err);
@@ -219,8 +217,7 @@ int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char 
     size_t i;
     json_t *e;
     size_t l = clp_jr_key(&r, "assignments");
-    json_array_foreach(asg, i, e)
-    {
+    json_array_foreach (asg, i, e) {
         size_t l2 = clp_jr_idx(&r, i);
         int c = client_field(&r, inst, e, seen);
         if (c >= 0) {
@@ -240,8 +237,7 @@ int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char 
     clp_jr_pop(&r, l);
     json_t *wait = clp_jr_array(&r, root, "waitlist");
     l = clp_jr_key(&r, "waitlist");
-    json_array_foreach(wait, i, e)
-    {
+    json_array_foreach (wait, i, e) {
         size_t l2 = clp_jr_idx(&r, i);
         int c = client_field(&r, inst, e, seen);
         if (c >= 0) {

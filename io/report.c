@@ -292,8 +292,7 @@ int cl_report_add_assignment(cl_report *r, const char *path, cl_diags *diags, cl
         size_t i;
         json_t *e;
         size_t l = clp_jr_key(&jr, lists[k]);
-        json_array_foreach(arr, i, e)
-        {
+        json_array_foreach (arr, i, e) {
             json_t *id = json_is_object(e) ? json_object_get(e, "client") : NULL;
             if (!json_is_string(id) || cl_instance_find_client(inst, json_string_value(id)) != CL_NONE)
                 continue;
@@ -323,8 +322,7 @@ int cl_report_add_assignment(cl_report *r, const char *path, cl_diags *diags, cl
     size_t i;
     json_t *e;
     size_t l = clp_jr_key(&jr, "moves");
-    json_array_foreach(moves, i, e)
-    {
+    json_array_foreach (moves, i, e) {
         size_t l2 = clp_jr_idx(&jr, i);
         if (!json_is_object(e)) {
             clp_jr_err(&jr, "%s where a move is expected (expected an object)", clp_json_type_name(e));
@@ -395,8 +393,7 @@ static void read_visits(cl_report *r, clp_jr *jr, json_t *root, bool *nomem)
     size_t i;
     json_t *e;
     size_t l = clp_jr_key(jr, "visits");
-    json_array_foreach(arr, i, e)
-    {
+    json_array_foreach (arr, i, e) {
         size_t l2 = clp_jr_idx(jr, i);
         if (!json_is_object(e)) {
             clp_jr_err(jr, "%s where a visit is expected (expected an object)", clp_json_type_name(e));
@@ -442,8 +439,7 @@ static void read_shortfall(cl_report *r, clp_jr *jr, json_t *root, bool *nomem)
     size_t i;
     json_t *e;
     size_t l = clp_jr_key(jr, "shortfall");
-    json_array_foreach(arr, i, e)
-    {
+    json_array_foreach (arr, i, e) {
         size_t l2 = clp_jr_idx(jr, i);
         if (!json_is_object(e)) {
             clp_jr_err(jr, "%s where a shortfall is expected (expected an object)", clp_json_type_name(e));
@@ -475,8 +471,7 @@ static void read_oncall(cl_report *r, clp_jr *jr, json_t *root, bool *nomem)
     size_t i;
     json_t *e;
     size_t l = clp_jr_key(jr, "on_call");
-    json_array_foreach(arr, i, e)
-    {
+    json_array_foreach (arr, i, e) {
         size_t l2 = clp_jr_idx(jr, i);
         if (!json_is_object(e)) {
             clp_jr_err(jr, "%s where an on-call day is expected (expected an object)", clp_json_type_name(e));
@@ -514,8 +509,7 @@ static void read_staffdays(cl_report *r, clp_jr *jr, json_t *root, bool *nomem)
     size_t i;
     json_t *e;
     size_t l = clp_jr_key(jr, "staff_days");
-    json_array_foreach(arr, i, e)
-    {
+    json_array_foreach (arr, i, e) {
         size_t l2 = clp_jr_idx(jr, i);
         if (!json_is_object(e)) {
             clp_jr_err(jr, "%s where a staff day is expected (expected an object)", clp_json_type_name(e));
@@ -604,8 +598,7 @@ static bool collect_metrics(scenario *s, json_t *obj)
     const char *key;
     json_t *v;
     bool ok = true;
-    json_object_foreach(obj, key, v)
-    {
+    json_object_foreach (obj, key, v) {
         if (json_is_number(v) && isfinite(json_number_value(v))) {
             ok = ok && metric_add(s, key, json_number_value(v));
         } else if (json_is_object(v)) {
@@ -613,8 +606,7 @@ static bool collect_metrics(scenario *s, json_t *obj)
             json_t *v2;
             double sum = 0;
             int nums = 0;
-            json_object_foreach(v, k2, v2)
-            {
+            json_object_foreach (v, k2, v2) {
                 if (!json_is_number(v2) || !isfinite(json_number_value(v2)))
                     continue;
                 char name[256];
@@ -649,8 +641,7 @@ int cl_report_add_scenarios(cl_report *r, const char *path, cl_diags *diags, cl_
     size_t i;
     json_t *e;
     size_t l = clp_jr_key(&jr, "scenarios");
-    json_array_foreach(arr, i, e)
-    {
+    json_array_foreach (arr, i, e) {
         size_t l2 = clp_jr_idx(&jr, i);
         if (!json_is_object(e)) {
             clp_jr_err(&jr, "%s where a scenario is expected (expected an object)", clp_json_type_name(e));

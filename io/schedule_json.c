@@ -239,8 +239,7 @@ int cl_schedule_read(cl_schedule **out, cl_schedule_metrics *claimed, bool *has_
         for (int c = 0; c < inst->n_clients; c++)
             mgr[c] = peer[c] = CL_NONE;
         l = clp_jr_key(&r, "clients");
-        json_array_foreach(clients, i, e)
-        {
+        json_array_foreach (clients, i, e) {
             size_t l2 = clp_jr_idx(&r, i);
             int c = json_is_object(e) ? client_field(&r, inst, e) : CL_NONE;
             if (c >= 0) {
@@ -264,8 +263,7 @@ int cl_schedule_read(cl_schedule **out, cl_schedule_metrics *claimed, bool *has_
     }
     json_t *visits = clp_jr_array(&r, root, "visits");
     l = clp_jr_key(&r, "visits");
-    json_array_foreach(visits, i, e)
-    {
+    json_array_foreach (visits, i, e) {
         size_t l2 = clp_jr_idx(&r, i);
         if (!json_is_object(e)) {
             clp_jr_err(&r, "%s where a visit is expected (expected an object)", clp_json_type_name(e));
@@ -291,8 +289,7 @@ int cl_schedule_read(cl_schedule **out, cl_schedule_metrics *claimed, bool *has_
     clp_jr_pop(&r, l);
     json_t *rota = clp_jr_array(&r, root, "on_call");
     l = clp_jr_key(&r, "on_call");
-    json_array_foreach(rota, i, e)
-    {
+    json_array_foreach (rota, i, e) {
         size_t l2 = clp_jr_idx(&r, i);
         const char *g = NULL;
         if (json_is_object(e) && clp_jr_string(&r, e, "group", &g)) {
@@ -315,8 +312,7 @@ int cl_schedule_read(cl_schedule **out, cl_schedule_metrics *claimed, bool *has_
     clp_jr_pop(&r, l);
     json_t *shorts = json_object_get(root, "shortfall");
     l = clp_jr_key(&r, "shortfall");
-    json_array_foreach(shorts, i, e)
-    {
+    json_array_foreach (shorts, i, e) {
         size_t l2 = clp_jr_idx(&r, i);
         int c = json_is_object(e) ? client_field(&r, inst, e) : CL_NONE;
         const char *why = NULL;

@@ -778,8 +778,7 @@ static int state_store(cl_store *st, const cl_instance *inst, const char *by, co
     }
     json_t *arr = json_object_get(root, "staff"), *rec;
     size_t i;
-    json_array_foreach(arr, i, rec)
-    {
+    json_array_foreach (arr, i, rec) {
         if (rc != CL_OK)
             break;
         json_decref(take(rec, "team")); /* membership lives in team_members */
@@ -804,8 +803,7 @@ static int state_store(cl_store *st, const cl_instance *inst, const char *by, co
     char from[11], to[11];
     contact_window(inst->week_start, from, to);
     arr = json_object_get(root, "clients");
-    json_array_foreach(arr, i, rec)
-    {
+    json_array_foreach (arr, i, rec) {
         if (rc != CL_OK)
             break;
         const cl_client *cl = &inst->clients[i];
@@ -876,14 +874,15 @@ static void add_missing_teams(json_t *root, json_t *staff)
     }
     size_t i, k;
     json_t *rec, *t;
-    json_array_foreach(teams, k, t) json_object_set_new(t, "members", json_array()); /* from the CSV */
-    json_array_foreach(staff, i, rec)
-    {
+    json_array_foreach (teams, k, t)
+        json_object_set_new(t, "members", json_array()); /* from the CSV */
+    json_array_foreach (staff, i, rec) {
         const char *id = json_string_value(json_object_get(rec, "team"));
         if (id == NULL)
             continue;
         bool known = false;
-        json_array_foreach(teams, k, t) known |= json_equal(json_object_get(t, "id"), json_object_get(rec, "team"));
+        json_array_foreach (teams, k, t)
+            known |= json_equal(json_object_get(t, "id"), json_object_get(rec, "team"));
         if (!known) {
             json_t *nt = json_object();
             json_object_set_new(nt, "id", json_string(id));

@@ -133,8 +133,7 @@ cl_instance *cl_instance_clone(const cl_instance *src)
     inst->teams = dup_mem(src->teams, (size_t)src->n_teams * sizeof *src->teams, &ok);
     for (int t = 0; t < src->n_teams && inst->teams; t++) {
         inst->teams[t].id = dup_or_null(src->teams[t].id, &ok);
-        inst->teams[t].members =
-            dup_mem(src->teams[t].members, (size_t)src->teams[t].n_members * sizeof(int), &ok);
+        inst->teams[t].members = dup_mem(src->teams[t].members, (size_t)src->teams[t].n_members * sizeof(int), &ok);
     }
     inst->staff = dup_mem(src->staff, (size_t)src->n_staff * sizeof *src->staff, &ok);
     for (int s = 0; s < src->n_staff && inst->staff; s++)
@@ -146,8 +145,8 @@ cl_instance *cl_instance_clone(const cl_instance *src)
         cl->avoid = dup_mem(src->clients[c].avoid, (size_t)src->clients[c].n_avoid * sizeof(int), &ok);
         cl->residence = dup_or_null(src->clients[c].residence, &ok);
     }
-    if (!ok || (src->n_zones && !inst->zones) || (src->n_teams && !inst->teams) ||
-        (src->n_staff && !inst->staff) || (src->n_clients && !inst->clients)) {
+    if (!ok || (src->n_zones && !inst->zones) || (src->n_teams && !inst->teams) || (src->n_staff && !inst->staff) ||
+        (src->n_clients && !inst->clients)) {
         /* Counts refer to arrays that may be missing: free only what is there. */
         if (!inst->zones)
             inst->n_zones = 0;
@@ -322,8 +321,8 @@ bool cl_id_valid(const char *s)
         return false;
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                  ch == '.' || ch == '_' || ch == '-';
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+                  ch == '_' || ch == '-';
         if (!ok)
             return false;
     }
@@ -338,8 +337,7 @@ static void check_id(const char *id, const char *where, cl_diags *d)
                      strlen(id) > 80 ? "..." : "");
 }
 
-static void check_range(double v, double lo, bool lo_open, double hi, const char *where, const char *what,
-                        cl_diags *d)
+static void check_range(double v, double lo, bool lo_open, double hi, const char *where, const char *what, cl_diags *d)
 {
     bool bad = !isfinite(v) || (lo_open ? v <= lo : v < lo) || v > hi || (v == 0 && signbit(v) && lo_open);
     if (bad) {

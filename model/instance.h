@@ -16,8 +16,8 @@ enum { CL_NDAYS = 7, CL_MAX_LANGS = 64, CL_NONE = -1 };
 
 /* The per-program rules of SPEC §1, overridable per instance (§3.2). */
 typedef struct cl_program_rules {
-    double caseload_cap;      /* clients (acuity units) per 1.0 FTE */
-    int contacts_per_month;   /* face-to-face contacts a month */
+    double caseload_cap;    /* clients (acuity units) per 1.0 FTE */
+    int contacts_per_month; /* face-to-face contacts a month */
     int min_contacts_per_week;
     int visit_minutes;        /* minutes of one visit */
     double peer_caseload_cap; /* ADULT_HOME only: peer specialist's cap per 1.0 FTE */
@@ -26,15 +26,15 @@ typedef struct cl_program_rules {
 typedef struct cl_staff {
     char *id;
     cl_role role;
-    int program;         /* cl_program, CL_NONE for a peer without one */
-    int team;            /* index into teams, CL_NONE outside teams */
-    double fte;          /* 0 < fte <= 1 */
-    double caseload_cap; /* clients per 1.0 FTE, resolved (own or program's) */
-    bool cap_set;        /* caseload_cap was given on the staff member */
-    int zone;            /* index into zones, CL_NONE */
-    uint64_t langs;      /* bit i: the instance's language i */
+    int program;           /* cl_program, CL_NONE for a peer without one */
+    int team;              /* index into teams, CL_NONE outside teams */
+    double fte;            /* 0 < fte <= 1 */
+    double caseload_cap;   /* clients per 1.0 FTE, resolved (own or program's) */
+    bool cap_set;          /* caseload_cap was given on the staff member */
+    int zone;              /* index into zones, CL_NONE */
+    uint64_t langs;        /* bit i: the instance's language i */
     int minutes[CL_NDAYS]; /* working minutes per day; 0 = off */
-    bool minutes_set;    /* minutes were given explicitly */
+    bool minutes_set;      /* minutes were given explicitly */
     bool on_call;
     bool active;
 } cl_staff;
@@ -42,22 +42,22 @@ typedef struct cl_staff {
 typedef struct cl_client {
     char *id;
     cl_program program;
-    cl_program level;    /* CL_ICM or CL_SCM for BLENDED; the program itself otherwise */
+    cl_program level; /* CL_ICM or CL_SCM for BLENDED; the program itself otherwise */
     bool transitional;
-    double acuity;       /* 0.25..4 */
-    double priority;     /* >= 1 */
-    int zone;            /* CL_NONE */
-    uint64_t langs;      /* needs one of these */
-    int manager;         /* staff index, CL_NONE = intake */
-    int peer;            /* staff index, CL_NONE */
+    double acuity;   /* 0.25..4 */
+    double priority; /* >= 1 */
+    int zone;        /* CL_NONE */
+    uint64_t langs;  /* needs one of these */
+    int manager;     /* staff index, CL_NONE = intake */
+    int peer;        /* staff index, CL_NONE */
     bool keep;
-    int *avoid;          /* staff indices */
+    int *avoid; /* staff indices */
     int n_avoid;
-    unsigned days;       /* bit d: can be seen on day d (0 = mon) */
+    unsigned days; /* bit d: can be seen on day d (0 = mon) */
     bool days_set;
     int contacts_this_month;
-    char *residence;     /* NULL */
-    int visit_minutes;   /* resolved (own or the level's) */
+    char *residence;   /* NULL */
+    int visit_minutes; /* resolved (own or the level's) */
     bool visit_minutes_set;
 } cl_client;
 
@@ -65,7 +65,7 @@ typedef struct cl_team {
     char *id;
     int *members; /* staff indices, in the order given */
     int n_members;
-    double flex;  /* a member may carry fte * (1 + flex) */
+    double flex; /* a member may carry fte * (1 + flex) */
 } cl_team;
 
 typedef struct cl_policy {
@@ -78,16 +78,16 @@ typedef struct cl_policy {
 
 typedef struct cl_instance {
     char *name;
-    char week_start[11];   /* YYYY-MM-DD */
-    unsigned week_days;    /* day mask */
+    char week_start[11]; /* YYYY-MM-DD */
+    unsigned week_days;  /* day mask */
     bool week_days_set;
-    int day_start_min;     /* minutes after midnight */
+    int day_start_min; /* minutes after midnight */
     int weeks_left_in_month;
     cl_program_rules programs[CL_NPROGRAMS];
     bool program_set[CL_NPROGRAMS][5]; /* which rule fields the instance overrides */
     char **zones;
     int n_zones;
-    int *travel;           /* n_zones * n_zones minutes, row = from; NULL without zones */
+    int *travel; /* n_zones * n_zones minutes, row = from; NULL without zones */
     char *langs[CL_MAX_LANGS];
     int n_langs;
     cl_team *teams;

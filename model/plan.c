@@ -23,8 +23,8 @@ cl_assignment *cl_assignment_new(int n)
     a->move_reason = calloc(un, sizeof(char *));
     a->move_detail = calloc(un, sizeof(char *));
     a->peer_move_reason = calloc(un, sizeof(char *));
-    if (!a->manager || !a->peer || !a->language_mismatch || !a->peer_reason || !a->wait_reason ||
-        !a->move_reason || !a->move_detail || !a->peer_move_reason) {
+    if (!a->manager || !a->peer || !a->language_mismatch || !a->peer_reason || !a->wait_reason || !a->move_reason ||
+        !a->move_detail || !a->peer_move_reason) {
         cl_assignment_free(a);
         return NULL;
     }

@@ -35,18 +35,18 @@ typedef struct cl_assignment {
     int *manager;
     int *peer;
     bool *language_mismatch;
-    char **peer_reason;   /* why an assigned ADULT_HOME client has no peer; NULL otherwise */
-    char **wait_reason;   /* why a client waits; NULL otherwise */
-    char **move_reason;   /* manager move reason code (SPEC §4.5); NULL when not moved */
-    char **move_detail;   /* the same in a supervisor's words, e.g. "s07 is leaving"; NULL when none */
+    char **peer_reason; /* why an assigned ADULT_HOME client has no peer; NULL otherwise */
+    char **wait_reason; /* why a client waits; NULL otherwise */
+    char **move_reason; /* manager move reason code (SPEC §4.5); NULL when not moved */
+    char **move_detail; /* the same in a supervisor's words, e.g. "s07 is leaving"; NULL when none */
     char **peer_move_reason;
     cl_plan_status status;
     double seconds;
-    double gap;          /* relative gap of the level the solve stopped in; 0 when optimal */
-    int stopped_level;   /* 1..5 when stopped early, 0 otherwise */
-    double bound;        /* proven bound of that level */
+    double gap;        /* relative gap of the level the solve stopped in; 0 when optimal */
+    int stopped_level; /* 1..5 when stopped early, 0 otherwise */
+    double bound;      /* proven bound of that level */
     cl_objective obj;
-    bool has_obj;        /* obj was given (a read plan may lack it) */
+    bool has_obj; /* obj was given (a read plan may lack it) */
     cl_frontier_point *frontier;
     int n_frontier;
     char fingerprint[17]; /* hex fingerprint of the instance the plan was made from; "" when unknown */
@@ -54,8 +54,8 @@ typedef struct cl_assignment {
 
 /* One ranked manager of a recommendation (SPEC §5). */
 typedef struct cl_recommendation {
-    int staff;              /* staff index */
-    cl_objective obj;       /* objective levels with the client placed there */
+    int staff;        /* staff index */
+    cl_objective obj; /* objective levels with the client placed there */
     bool language_mismatch;
 } cl_recommendation;
 

@@ -40,8 +40,7 @@ bool cl_peer_forced_out(const cl_instance *inst, int c)
     if (p < 0)
         return false;
     const cl_staff *st = &inst->staff[p];
-    return !st->active || st->role != CL_PEER || cl_avoids(inst, c, p) ||
-           inst->clients[c].program != CL_ADULT_HOME;
+    return !st->active || st->role != CL_PEER || cl_avoids(inst, c, p) || inst->clients[c].program != CL_ADULT_HOME;
 }
 
 int cl_eligible_managers(const cl_instance *inst, int c, int *out, bool *relaxed)

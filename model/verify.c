@@ -46,15 +46,14 @@ int cl_verify_assignment(const cl_instance *inst, const cl_assignment *a, cl_dia
         }
         const char *mid = inst->staff[m].id;
         if (cl->keep && cl->manager >= 0 && !cl_manager_forced_out(inst, c) && m != cl->manager)
-            cl_diags_add(b, CL_ERRORSEV, w, "is marked keep but moved from %s to %s",
-                         inst->staff[cl->manager].id, mid);
+            cl_diags_add(b, CL_ERRORSEV, w, "is marked keep but moved from %s to %s", inst->staff[cl->manager].id, mid);
         else if (!in_list(elig, n, m)) {
-            const char *why = !inst->staff[m].active                ? "is not active"
-                              : inst->staff[m].role != CL_MANAGER    ? "is not a case manager"
-                              : !cl_serves(inst, m, c)               ? "does not serve the client's program"
-                              : cl_avoids(inst, c, m)                ? "is on the client's avoid list"
-                              : !cl_speaks(inst, m, c)               ? "speaks none of the client's languages"
-                                                                     : "is not eligible";
+            const char *why = !inst->staff[m].active              ? "is not active"
+                              : inst->staff[m].role != CL_MANAGER ? "is not a case manager"
+                              : !cl_serves(inst, m, c)            ? "does not serve the client's program"
+                              : cl_avoids(inst, c, m)             ? "is on the client's avoid list"
+                              : !cl_speaks(inst, m, c)            ? "speaks none of the client's languages"
+                                                                  : "is not eligible";
             cl_diags_add(b, CL_ERRORSEV, w, "is assigned to %s, who %s", mid, why);
         }
         int np = cl_eligible_peers(inst, c, peers, &prelaxed);
@@ -69,8 +68,7 @@ int cl_verify_assignment(const cl_instance *inst, const cl_assignment *a, cl_dia
                              "eligible",
                              np);
         } else if (!in_list(peers, np, p)) {
-            cl_diags_add(b, CL_ERRORSEV, w, "has peer %s, who is not an eligible peer specialist",
-                         inst->staff[p].id);
+            cl_diags_add(b, CL_ERRORSEV, w, "has peer %s, who is not an eligible peer specialist", inst->staff[p].id);
         }
     }
     cl_objective o;
@@ -84,11 +82,9 @@ int cl_verify_assignment(const cl_instance *inst, const cl_assignment *a, cl_dia
         if (s->moves != o.moves)
             cl_diags_add(b, CL_ERRORSEV, "objective.moves", "says %d, recomputed %d", s->moves, o.moves);
         if (s->peer_moves != o.peer_moves)
-            cl_diags_add(b, CL_ERRORSEV, "objective.peer_moves", "says %d, recomputed %d", s->peer_moves,
-                         o.peer_moves);
+            cl_diags_add(b, CL_ERRORSEV, "objective.peer_moves", "says %d, recomputed %d", s->peer_moves, o.peer_moves);
         if (differs(s->imbalance, o.imbalance, 1e-3))
-            cl_diags_add(b, CL_ERRORSEV, "objective.imbalance", "says %g, recomputed %g", s->imbalance,
-                         o.imbalance);
+            cl_diags_add(b, CL_ERRORSEV, "objective.imbalance", "says %g, recomputed %g", s->imbalance, o.imbalance);
         if (differs(s->travel_minutes, o.travel_minutes, 1e-3))
             cl_diags_add(b, CL_ERRORSEV, "objective.travel_minutes", "says %g, recomputed %g", s->travel_minutes,
                          o.travel_minutes);

@@ -324,7 +324,7 @@ static void moves_constant(unit *u)
     for (int i = 0; i < u->n_classes; i++) {
         const cls *k = &u->classes[i];
         if (k->cur >= 0)
-            c += k->n; /* minus those that stay, in the linear part */
+            c += k->n;       /* minus those that stay, in the linear part */
         if (k->curpeer >= 0) /* a peer the client cannot keep is a move too */
             c += k->n;
     }
@@ -527,8 +527,7 @@ static void initial_solution(unit *u)
                     int n = side == 0 ? k->e->n_mgr : k->e->n_peer;
                     const int *list = side == 0 ? k->e->mgr : k->e->peer;
                     for (int t = 0; t < n; t++)
-                        if (list[t] == s && n > 1 && u->sol[(side == 0 ? k->x0 : k->y0) + t] > 0.5 &&
-                            k->acuity > bw) {
+                        if (list[t] == s && n > 1 && u->sol[(side == 0 ? k->x0 : k->y0) + t] > 0.5 && k->acuity > bw) {
                             bw = k->acuity;
                             bi = i;
                             bt = t;
@@ -902,8 +901,10 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
         clp_mip_result r;
         bool solved = p.time_limit_s > 0;
         if (!solved) { /* no time left: the current solution stands, nothing is proven */
-            r = (clp_mip_result){.status = CLP_MIP_TIME_LIMIT, .objective = start_val - u->constant[level],
-                                 .bound = -HUGE_VAL, .gap = 1};
+            r = (clp_mip_result){.status = CLP_MIP_TIME_LIMIT,
+                                 .objective = start_val - u->constant[level],
+                                 .bound = -HUGE_VAL,
+                                 .gap = 1};
         } else {
             rc = clp_mip_solve(u->m, &p, u->sol, &r);
             if (rc != CL_OK)
@@ -1164,14 +1165,14 @@ static void extract(const unit *u, int *manager, int *peer)
 
 typedef struct prep {
     elig *e;
-    int *pool;      /* flat storage of eligibility lists */
-    int *order;     /* assignable clients sorted into classes, grouped by component */
+    int *pool;  /* flat storage of eligibility lists */
+    int *order; /* assignable clients sorted into classes, grouped by component */
     int n_order;
     cls *classes;
     int n_classes;
     int *comp_first; /* first class of each component, plus one past the end */
     int n_comp;
-    int forced;      /* moves the instance forces */
+    int forced; /* moves the instance forces */
 } prep;
 
 static void prep_dispose(prep *p, int n_clients)
@@ -1424,8 +1425,7 @@ int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve
     a->stopped_level = ctx.stopped_level;
     if (ctx.stopped_level > 0) { /* the level's value over the whole plan, less what is not proven */
         const cl_objective *o = &a->obj;
-        double reached[NLEVELS] = {o->overload, o->waitlist, o->moves + o->peer_moves, o->imbalance,
-                                   o->travel_minutes};
+        double reached[NLEVELS] = {o->overload, o->waitlist, o->moves + o->peer_moves, o->imbalance, o->travel_minutes};
         a->bound = reached[ctx.stopped_level - 1] - ctx.bound_gap;
     }
     a->gap = ctx.gap;

@@ -252,7 +252,9 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
             r->bound = info.bound;
         } else if (st == GLP_OPT || rc == 0 || rc == GLP_EMIPGAP) {
             r->status = CLP_MIP_OPTIMAL;
-            r->bound = isfinite(info.bound) && info.bound <= r->objective ? fmax(info.bound, r->objective - p->gap * fabs(r->objective)) : r->objective;
+            r->bound = isfinite(info.bound) && info.bound <= r->objective
+                           ? fmax(info.bound, r->objective - p->gap * fabs(r->objective))
+                           : r->objective;
             if (st == GLP_OPT && p->gap == 0)
                 r->bound = r->objective;
         } else {
@@ -290,8 +292,7 @@ static bool lp_name_ok(const char *name)
         return false;
     for (size_t k = 0; k < n; k++) {
         char c = name[k];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-              c == '.'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'))
             return false;
     }
     return true;

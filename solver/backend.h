@@ -10,7 +10,7 @@ typedef enum clp_mip_status {
     CLP_MIP_OPTIMAL = 0,    /* proven optimal (within gap) */
     CLP_MIP_TIME_LIMIT = 1, /* stopped by the time limit with a feasible solution */
     CLP_MIP_INFEASIBLE = 2,
-    CLP_MIP_FAILED = 3      /* no solution: numerical trouble or a time limit before any solution */
+    CLP_MIP_FAILED = 3 /* no solution: numerical trouble or a time limit before any solution */
 } clp_mip_status;
 
 typedef struct clp_mip_params {
@@ -20,8 +20,8 @@ typedef struct clp_mip_params {
                             values are that far apart */
     bool progress;       /* print progress lines on standard error after progress_after_s */
     double progress_after_s;
-    double started;      /* clp_now() when the whole command started, for elapsed times */
-    const char *label;   /* what is being solved, for progress lines */
+    double started;    /* clp_now() when the whole command started, for elapsed times */
+    const char *label; /* what is being solved, for progress lines */
 } clp_mip_params;
 
 typedef struct clp_mip_result {

@@ -115,8 +115,7 @@ static char *wait_reason(const cl_instance *inst, const cl_assignment *a, int c,
     return b.s;
 }
 
-static const char *move_reason(const cl_instance *inst, int c, int to, const cl_staff_load *ld0,
-                               const double *team0)
+static const char *move_reason(const cl_instance *inst, int c, int to, const cl_staff_load *ld0, const double *team0)
 {
     const cl_client *cl = &inst->clients[c];
     int from = cl->manager;
@@ -170,8 +169,10 @@ static char *peer_reason(const cl_instance *inst, int c)
     else if (free_of_avoid == 0)
         sb_add(&b, "every active peer specialist is on this client's avoid list");
     else
-        sb_add(&b, "no active peer specialist speaks %s (the client has no peer now, so the language rule "
-                   "stands)", langs);
+        sb_add(&b,
+               "no active peer specialist speaks %s (the client has no peer now, so the language rule "
+               "stands)",
+               langs);
     return b.s;
 }
 

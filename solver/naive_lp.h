@@ -15,11 +15,11 @@
 #include "../model/cl.h"
 #include "../model/instance.h"
 
-#define CL_NAIVE_W_OVERLOAD 1e8
-#define CL_NAIVE_W_WAITLIST 1e5
-#define CL_NAIVE_W_MOVES 1e3
+#define CL_NAIVE_W_OVERLOAD  1e8
+#define CL_NAIVE_W_WAITLIST  1e5
+#define CL_NAIVE_W_MOVES     1e3
 #define CL_NAIVE_W_IMBALANCE 10.0
-#define CL_NAIVE_W_TRAVEL 0.001
+#define CL_NAIVE_W_TRAVEL    0.001
 /* phi's lines are written for utilizations up to max(limit / base, current utilization) + this; above it the
  * last line goes on straight (phi under-estimated), which only a plan at least that far over a limit sees. */
 #define CL_NAIVE_PHI_HEADROOM 0.5

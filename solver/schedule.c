@@ -370,8 +370,8 @@ static void verify_visit(const cl_instance *inst, const cl_schedule *s, int i, c
     if (st->minutes[v->day] <= 0)
         BREACH(b, "%s does not work on %s", st->id, day);
     if (v->zone != cl->zone)
-        BREACH(b, "is at zone %s, but client %s is seen at %s", v->zone >= 0 ? inst->zones[v->zone] : "(none)",
-               cl->id, cl->zone >= 0 ? inst->zones[cl->zone] : "(none)");
+        BREACH(b, "is at zone %s, but client %s is seen at %s", v->zone >= 0 ? inst->zones[v->zone] : "(none)", cl->id,
+               cl->zone >= 0 ? inst->zones[cl->zone] : "(none)");
     if (v->end_min - v->start_min != cl->visit_minutes)
         BREACH(b, "lasts %d minutes, but a visit of client %s lasts %d", v->end_min - v->start_min, cl->id,
                cl->visit_minutes);
@@ -391,15 +391,16 @@ static void verify_visit(const cl_instance *inst, const cl_schedule *s, int i, c
         if (cl->program != CL_ADULT_HOME || p < 0)
             BREACH(b, "is a joint visit, but only ADULT_HOME clients with a peer have one");
         else if (v->staff != p && v->joint_with != p)
-            BREACH(b, "is joint, but neither %s nor %s is the client's peer %s", st->id,
-                   inst->staff[v->joint_with].id, inst->staff[p].id);
+            BREACH(b, "is joint, but neither %s nor %s is the client's peer %s", st->id, inst->staff[v->joint_with].id,
+                   inst->staff[p].id);
     }
     if (!is_peer_side) {
         if (!may)
             BREACH(b, "%s may not visit client %s (manager %s)", st->id, cl->id, inst->staff[m].id);
         else if (cov && v->covering_for != m)
-            BREACH(b, "covers for manager %s (who works none of the client's days) but does not say so "
-                      "(expected \"covering_for\": \"%s\")",
+            BREACH(b,
+                   "covers for manager %s (who works none of the client's days) but does not say so "
+                   "(expected \"covering_for\": \"%s\")",
                    inst->staff[m].id, inst->staff[m].id);
         else if (!cov && v->covering_for >= 0)
             BREACH(b, "says covering_for %s, but no covering is needed", inst->staff[v->covering_for].id);
@@ -489,8 +490,9 @@ static void verify_clients(const cl_instance *inst, const cl_schedule *s, cl_dia
         if (cl->program == CL_BLENDED && (clp_client_days(inst, c) & clp_staff_workdays(inst, m)) != 0) {
             int need = (int)ceil(inst->policy.blended_primary_share * total - 1e-9);
             if (by_mgr[c] < need)
-                BREACH(b, "has %d visits, %d by its own manager %s: at least %d must be (blended_primary_share "
-                          "%g)",
+                BREACH(b,
+                       "has %d visits, %d by its own manager %s: at least %d must be (blended_primary_share "
+                       "%g)",
                        total, by_mgr[c], inst->staff[m].id, need, inst->policy.blended_primary_share);
         }
         if (cl->program == CL_ADULT_HOME && sc->peer >= 0 && joint[c] == 0)

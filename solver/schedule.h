@@ -77,8 +77,8 @@ typedef struct cl_schedule_client {
 /* Plans the week for inst under assignment a (managers and peers per client). Returns 0 with *out set
  * (caller frees with cl_schedule_free); a shortfall is an answer. CL_EUSAGE for bad options, CL_ENOMEM,
  * CL_EINTERNAL. */
-int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assignment *a,
-                      const cl_schedule_opts *opts, cl_error *err);
+int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assignment *a, const cl_schedule_opts *opts,
+                      cl_error *err);
 void cl_schedule_free(cl_schedule *s);
 cl_schedule_metrics cl_schedule_metrics_of(const cl_schedule *s);
 
@@ -136,7 +136,6 @@ int cl_schedule_write_ics(const cl_instance *inst, const cl_schedule *s, const c
  * breaches, reading problems to diags. Returns 0, CL_EINVALID (not a schedule), CL_EIO. */
 int cl_schedule_verify_file(const cl_instance *inst, const char *path, cl_diags *diags, cl_diags *breaches,
                             cl_error *err);
-
 
 /* For the library's own files (solver/, io/): not part of the public API. */
 

@@ -32,15 +32,15 @@ typedef struct ctx {
     const cl_assignment *a;
     const cl_schedule_opts *opts;
     double t0;
-    bool limited;      /* a time limit stopped level 1 or 2 */
-    bool unproven;     /* a level was left to the heuristics without a proof */
-    int *quota;     /* per client */
-    option *opt;    /* all options, grouped by client */
+    bool limited;  /* a time limit stopped level 1 or 2 */
+    bool unproven; /* a level was left to the heuristics without a proof */
+    int *quota;    /* per client */
+    option *opt;   /* all options, grouped by client */
     int n_opt;
-    int *first;     /* per client: first option, n_clients + 1 entries */
-    int *comp;      /* per staff: component root */
-    int *sd_index;  /* per staff * 7 + day: staff-day index inside the component being solved, -1 */
-    int *vis;       /* scratch: one client's possible visitors, their working days, covering or not */
+    int *first;    /* per client: first option, n_clients + 1 entries */
+    int *comp;     /* per staff: component root */
+    int *sd_index; /* per staff * 7 + day: staff-day index inside the component being solved, -1 */
+    int *vis;      /* scratch: one client's possible visitors, their working days, covering or not */
     unsigned *vis_days;
     bool *vis_cover;
 } ctx;
@@ -51,12 +51,12 @@ typedef struct comp {
     int n_clients;
     int *sd_staff, *sd_day; /* staff-days touched */
     int n_sd;
-    int *cut_rows;          /* per staff-day: the cut row or -1 */
-    int *cut_max;           /* per staff-day: current cut bound */
+    int *cut_rows; /* per staff-day: the cut row or -1 */
+    int *cut_max;  /* per staff-day: current cut bound */
     clp_mip *mip;
-    int L;                  /* latest-end column */
-    int *wcol;              /* n_sd * n_zones: zone-used columns or -1 */
-    int *acol;              /* per client * 7: adjacency columns or -1 */
+    int L;     /* latest-end column */
+    int *wcol; /* n_sd * n_zones: zone-used columns or -1 */
+    int *acol; /* per client * 7: adjacency columns or -1 */
     int nz;
 } comp;
 

@@ -9,7 +9,6 @@
 
 /* ---- the estimated load of each staff-day, as the MIP's capacity rows count it ---- */
 
-
 static int state_init(state *st, const comp *g)
 {
     st->load = calloc((size_t)g->n_sd + 1, sizeof *st->load);
@@ -124,8 +123,6 @@ static int state_from_chosen(const ctx *k, const comp *g, state *st)
     return CL_OK;
 }
 
-
-
 /* The fewest adjacent pairs n days chosen among `avail` can have. */
 static int min_adjacent(unsigned avail, int n)
 {
@@ -152,8 +149,9 @@ static int pick(const ctx *k, const comp *g, const state *st, int c, unsigned us
             continue;
         bool adjacent = ((used << 1 | used >> 1) >> op->d & 1u) != 0;
         /* A joint visit with a second partner on the same day may make one of them wait: avoided. */
-        bool new_partner = joint && ((st->partner[jv_of(k, op)] >= 0 && st->partner[jv_of(k, op)] != clp_sched_peer(k, c)) ||
-                                     (st->partner[jp_of(k, op)] >= 0 && st->partner[jp_of(k, op)] != op->s));
+        bool new_partner =
+            joint && ((st->partner[jv_of(k, op)] >= 0 && st->partner[jv_of(k, op)] != clp_sched_peer(k, c)) ||
+                      (st->partner[jp_of(k, op)] >= 0 && st->partner[jp_of(k, op)] != op->s));
         double score = (adjacent ? 1e6 : 0) + (op->s == m ? 0 : 1e4) + (new_partner ? 300 : 0) + 10 * add +
                        st->load[jv_of(k, op)] / 100.0;
         if (best < 0 || score < bscore) {

@@ -154,19 +154,19 @@ static int build_mip(ctx *k, comp *g)
         g->cut_rows[j] = -1;
     for (int j = 0; j < g->n_clients * CL_NDAYS; j++)
         g->acol[j] = -1;
-#define ROOM(n)                                                                                                  \
-    do {                                                                                                         \
-        if ((n) > cap) {                                                                                         \
-            cap = (n) * 2;                                                                                       \
-            int *nc_ = realloc(cols, (size_t)cap * sizeof *cols);                                                \
-            if (nc_)                                                                                             \
-                cols = nc_;                                                                                      \
-            double *nv_ = realloc(vals, (size_t)cap * sizeof *vals);                                             \
-            if (nv_)                                                                                             \
-                vals = nv_;                                                                                      \
-            if (!nc_ || !nv_)                                                                                    \
-                goto done;                                                                                       \
-        }                                                                                                        \
+#define ROOM(n)                                                                                                        \
+    do {                                                                                                               \
+        if ((n) > cap) {                                                                                               \
+            cap = (n)*2;                                                                                               \
+            int *nc_ = realloc(cols, (size_t)cap * sizeof *cols);                                                      \
+            if (nc_)                                                                                                   \
+                cols = nc_;                                                                                            \
+            double *nv_ = realloc(vals, (size_t)cap * sizeof *vals);                                                   \
+            if (nv_)                                                                                                   \
+                vals = nv_;                                                                                            \
+            if (!nc_ || !nv_)                                                                                          \
+                goto done;                                                                                             \
+        }                                                                                                              \
     } while (0)
     /* Columns. */
     for (int i = 0; i < g->n_clients; i++) {
@@ -467,9 +467,9 @@ done:
 /* ---- routes ---- */
 
 typedef struct stop {
-    int o;    /* option */
-    int z;    /* zone */
-    int len;  /* visit minutes */
+    int o;   /* option */
+    int z;   /* zone */
+    int len; /* visit minutes */
 } stop;
 
 /* Orders stops (solo visits of one staff-day) from zone pos to base, visiting each zone as one block: exact
@@ -789,8 +789,8 @@ static void shortfall_reason(ctx *k, int c, unsigned visited, char *buf, size_t 
     bool team = cl->program == CL_BLENDED && inst->staff[m].team >= 0;
     if ((cd & md) == 0 && poss == 0 && p < 0) {
         if (team)
-            snprintf(buf, sz, "manager %s works none of the client's days (%s) and no member of team %s does", mid,
-                     dc, inst->teams[inst->staff[m].team].id);
+            snprintf(buf, sz, "manager %s works none of the client's days (%s) and no member of team %s does", mid, dc,
+                     inst->teams[inst->staff[m].team].id);
         else
             snprintf(buf, sz,
                      "manager %s works none of the client's days (%s; works %s) and no eligible %s manager who "
@@ -820,8 +820,9 @@ static void shortfall_reason(ctx *k, int c, unsigned visited, char *buf, size_t 
                      "needed",
                      mid, dc, dv, q);
         else
-            snprintf(buf, sz, "only %d of the client's days (%s) are working days of manager %s (works %s), %d "
-                              "visits needed",
+            snprintf(buf, sz,
+                     "only %d of the client's days (%s) are working days of manager %s (works %s), %d "
+                     "visits needed",
                      np, dc, mid, dm, q);
         return;
     }
@@ -842,8 +843,9 @@ static void shortfall_reason(ctx *k, int c, unsigned visited, char *buf, size_t 
         snprintf(buf, sz, "manager %s and team %s have no free time left on the client's days (%s)", mid,
                  inst->teams[inst->staff[m].team].id, dv);
     else if ((cd & md) == 0)
-        snprintf(buf, sz, "manager %s works none of the client's days; the covering managers have no free time on "
-                          "%s",
+        snprintf(buf, sz,
+                 "manager %s works none of the client's days; the covering managers have no free time on "
+                 "%s",
                  mid, dv);
     else
         snprintf(buf, sz, "manager %s has no free time left on the client's days it works (%s)", mid, dv);
@@ -857,8 +859,8 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assignment *a,
-                      const cl_schedule_opts *opts, cl_error *err)
+int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assignment *a, const cl_schedule_opts *opts,
+                      cl_error *err)
 {
     cl_schedule_opts defaults;
     if (opts == NULL) {
@@ -1002,9 +1004,10 @@ int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assig
     rc = CL_ENOMEM;
     if (cl_schedule_finish(s, inst) != CL_OK)
         goto done;
-    clp_schedule_set_solve_info(s, clp_now() - k.t0, k.limited    ? CL_SCHED_TIME_LIMIT
-                                                    : k.unproven ? CL_SCHED_FEASIBLE
-                                                                 : CL_SCHED_OPTIMAL);
+    clp_schedule_set_solve_info(s, clp_now() - k.t0,
+                                k.limited    ? CL_SCHED_TIME_LIMIT
+                                : k.unproven ? CL_SCHED_FEASIBLE
+                                             : CL_SCHED_OPTIMAL);
     *out = s;
     s = NULL;
     rc = CL_OK;

@@ -12,9 +12,9 @@
 
 /* Output of one run of the command-line program. */
 typedef struct run_result {
-    int status;  /* exit status */
-    char *out;   /* standard output */
-    char *err;   /* standard error */
+    int status; /* exit status */
+    char *out;  /* standard output */
+    char *err;  /* standard error */
 } run_result;
 
 /* Runs `caseload ARGS` through the shell (args is a printf format) with stdin from /dev/null. */

@@ -12,7 +12,7 @@
 
 #define CASE(name) CL_TEST_DATA "/assign/" name "/input.json"
 
-static const char *const move_reasons[] = {"over_cap", "inactive_manager", "balance", "language",
+static const char *const move_reasons[] = {"over_cap", "inactive_manager", "balance",   "language",
                                            "avoid",    "program",          "team_pool", "travel"};
 
 /* A solved plan: its JSON and where it was written. */
@@ -41,16 +41,15 @@ static void check_plan_shape(const char *instance, plan *p)
     json_t *clients = json_object_get(inst, "clients");
     size_t i;
     json_t *c;
-    json_array_foreach(clients, i, c)
-    {
+    json_array_foreach (clients, i, c) {
         const char *id = json_string_value(json_object_get(c, "id"));
         int seen = 0;
         size_t k;
         json_t *e;
-        json_array_foreach(json_object_get(p->root, "assignments"), k, e) seen +=
-            strcmp(json_string_value(json_object_get(e, "client")), id) == 0;
-        json_array_foreach(json_object_get(p->root, "waitlist"), k, e) seen +=
-            strcmp(json_string_value(json_object_get(e, "client")), id) == 0;
+        json_array_foreach (json_object_get(p->root, "assignments"), k, e)
+            seen += strcmp(json_string_value(json_object_get(e, "client")), id) == 0;
+        json_array_foreach (json_object_get(p->root, "waitlist"), k, e)
+            seen += strcmp(json_string_value(json_object_get(e, "client")), id) == 0;
         if (seen != 1)
             fail_msg("%s: client %s appears %d times in assignments and waitlist", instance, id, seen);
     }
@@ -61,8 +60,7 @@ static void check_plan_shape(const char *instance, plan *p)
     size_t k;
     json_t *mv;
     int mgr_moves = 0, peer_moves = 0;
-    json_array_foreach(json_object_get(p->root, "moves"), k, mv)
-    {
+    json_array_foreach (json_object_get(p->root, "moves"), k, mv) {
         const char *why = json_string_value(json_object_get(mv, "reason"));
         const char *role = json_string_value(json_object_get(mv, "role"));
         assert_non_null(why);
@@ -116,11 +114,11 @@ static double objective(const plan *p, const char *level)
     return json_number_value(v);
 }
 
-#define assert_level(p, level, expect)                                                                   \
-    do {                                                                                                  \
-        double got_ = objective((p), (level)), want_ = (expect);                                          \
-        if (fabs(got_ - want_) > 1e-4 * (1 + fabs(want_)))                                                \
-            fail_msg("objective.%s = %.9g, worked out by hand %.9g", (level), got_, want_);               \
+#define assert_level(p, level, expect)                                                                                 \
+    do {                                                                                                               \
+        double got_ = objective((p), (level)), want_ = (expect);                                                       \
+        if (fabs(got_ - want_) > 1e-4 * (1 + fabs(want_)))                                                             \
+            fail_msg("objective.%s = %.9g, worked out by hand %.9g", (level), got_, want_);                            \
     } while (0)
 
 static void assert_status(const plan *p, const char *status)
@@ -133,8 +131,9 @@ static json_t *entry_of(const plan *p, const char *client)
 {
     size_t k;
     json_t *e;
-    json_array_foreach(json_object_get(p->root, "assignments"), k, e) if (
-        strcmp(json_string_value(json_object_get(e, "client")), client) == 0) return e;
+    json_array_foreach (json_object_get(p->root, "assignments"), k, e)
+        if (strcmp(json_string_value(json_object_get(e, "client")), client) == 0)
+            return e;
     return NULL;
 }
 
@@ -154,8 +153,9 @@ static bool waits(const plan *p, const char *client)
 {
     size_t k;
     json_t *e;
-    json_array_foreach(json_object_get(p->root, "waitlist"), k, e) if (
-        strcmp(json_string_value(json_object_get(e, "client")), client) == 0) return true;
+    json_array_foreach (json_object_get(p->root, "waitlist"), k, e)
+        if (strcmp(json_string_value(json_object_get(e, "client")), client) == 0)
+            return true;
     return false;
 }
 
@@ -306,8 +306,7 @@ static void test_inactive(void **state)
     assert_true(strcmp(manager_of(&p, "c1"), manager_of(&p, "c2")) != 0);
     size_t k;
     json_t *mv;
-    json_array_foreach(json_object_get(p.root, "moves"), k, mv)
-    {
+    json_array_foreach (json_object_get(p.root, "moves"), k, mv) {
         assert_string_equal(json_string_value(json_object_get(mv, "reason")), "inactive_manager");
         assert_string_equal(json_string_value(json_object_get(mv, "from")), "m1");
     }
@@ -588,8 +587,7 @@ static void test_reason_words(void **state)
     p = solve("assign", CASE("pool-flex"), "");
     size_t k;
     json_t *w;
-    json_array_foreach(json_object_get(p.root, "waitlist"), k, w)
-    {
+    json_array_foreach (json_object_get(p.root, "waitlist"), k, w) {
         const char *r = json_string_value(json_object_get(w, "reason"));
         if (strstr(r, "0.25") == NULL)
             fail_msg("the waiting Blended client needs 0.25 FTE, the reason says: \"%s\"", r);

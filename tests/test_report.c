@@ -10,7 +10,7 @@
 
 #include "io/report.h"
 
-#define DATA CL_TEST_DATA "/report"
+#define DATA     CL_TEST_DATA "/report"
 #define CHROMIUM "/usr/bin/chromium"
 
 /* The part of html from the element with id="id" on. */

@@ -126,9 +126,9 @@ static void test_quota(void **state)
         const char *id;
         int q2, q1, q3, monthly;
     } cases[] = {
-        {"cur_es", 2, 4, 2, 4},     {"icm_q", 1, 1, 1, 4},  {"icm_done", 1, 1, 1, 4},   {"scm", 1, 2, 1, 2},
-        {"scm_q2", 0, 0, 0, 2},     {"trans", 1, 1, 1, 1},  {"trans_done", 0, 0, 0, 1}, {"blended", 2, 4, 2, 4},
-        {"blended_scm", 1, 2, 1, 2}, {"ah_q", 1, 1, 1, 2}, {"ah_en", 1, 2, 1, 2},
+        {"cur_es", 2, 4, 2, 4},      {"icm_q", 1, 1, 1, 4}, {"icm_done", 1, 1, 1, 4},   {"scm", 1, 2, 1, 2},
+        {"scm_q2", 0, 0, 0, 2},      {"trans", 1, 1, 1, 1}, {"trans_done", 0, 0, 0, 1}, {"blended", 2, 4, 2, 4},
+        {"blended_scm", 1, 2, 1, 2}, {"ah_q", 1, 1, 1, 2},  {"ah_en", 1, 2, 1, 2},
     };
     assert_int_equal(inst->weeks_left_in_month, 2);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -165,18 +165,18 @@ static void test_eligible_managers(void **state)
 {
     (void)state;
     cl_instance *inst = fixture();
-    managers_of(inst, "intake_es", "i2", false);        /* i3 speaks es but is inactive */
-    managers_of(inst, "intake_avoid", "", false);       /* i1 avoided, i2 no en: an intake just waits */
-    managers_of(inst, "cur_es", "i1,i2", false);        /* i1 is its current manager: language waived */
-    managers_of(inst, "keep", "i1", false);             /* keep: only the current manager */
-    managers_of(inst, "keep_gone", "i1", false);        /* keep, but i3 left: the ordinary rule */
-    managers_of(inst, "relax_zh", "i1,i2", true);       /* existing, nobody speaks zh: relaxed */
-    managers_of(inst, "intake_zh", "", false);          /* an intake is never relaxed */
-    managers_of(inst, "wrong_prog", "i1", false);       /* current s1 is SCM */
-    managers_of(inst, "avoid_own", "i2", true);         /* own manager avoided, nobody else speaks en */
-    managers_of(inst, "blended", "b1,b2,b4", false);    /* any active member of a Blended team */
+    managers_of(inst, "intake_es", "i2", false);     /* i3 speaks es but is inactive */
+    managers_of(inst, "intake_avoid", "", false);    /* i1 avoided, i2 no en: an intake just waits */
+    managers_of(inst, "cur_es", "i1,i2", false);     /* i1 is its current manager: language waived */
+    managers_of(inst, "keep", "i1", false);          /* keep: only the current manager */
+    managers_of(inst, "keep_gone", "i1", false);     /* keep, but i3 left: the ordinary rule */
+    managers_of(inst, "relax_zh", "i1,i2", true);    /* existing, nobody speaks zh: relaxed */
+    managers_of(inst, "intake_zh", "", false);       /* an intake is never relaxed */
+    managers_of(inst, "wrong_prog", "i1", false);    /* current s1 is SCM */
+    managers_of(inst, "avoid_own", "i2", true);      /* own manager avoided, nobody else speaks en */
+    managers_of(inst, "blended", "b1,b2,b4", false); /* any active member of a Blended team */
     managers_of(inst, "blended_scm", "b1,b2,b4", false);
-    managers_of(inst, "scm", "s1", false);              /* team members serve BLENDED only */
+    managers_of(inst, "scm", "s1", false); /* team members serve BLENDED only */
     managers_of(inst, "ah_en", "a1", false);
     managers_of(inst, "ah_es_intake", "", false);
     managers_of(inst, "ah_es_curpeer", "a1", false);
@@ -206,11 +206,11 @@ static void test_eligible_peers(void **state)
 {
     (void)state;
     cl_instance *inst = fixture();
-    peers_of(inst, "ah_en", "p1");            /* p2 inactive */
-    peers_of(inst, "ah_es_intake", "");       /* p1 speaks en only, p2 inactive */
-    peers_of(inst, "ah_es_curpeer", "p1");    /* current peer: language waived */
+    peers_of(inst, "ah_en", "p1");         /* p2 inactive */
+    peers_of(inst, "ah_es_intake", "");    /* p1 speaks en only, p2 inactive */
+    peers_of(inst, "ah_es_curpeer", "p1"); /* current peer: language waived */
     peers_of(inst, "ah_gone_peer", "p1");
-    peers_of(inst, "scm", "");                /* only ADULT_HOME clients have peers */
+    peers_of(inst, "scm", ""); /* only ADULT_HOME clients have peers */
     peers_of(inst, "blended", "");
     assert_false(cl_peer_forced_out(inst, client_of(inst, "ah_en")));
     assert_false(cl_peer_forced_out(inst, client_of(inst, "ah_es_curpeer")));
@@ -276,9 +276,12 @@ static void test_blended_mix(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_phi),          cmocka_unit_test(test_quota),
-        cmocka_unit_test(test_eligible_managers), cmocka_unit_test(test_eligible_peers),
-        cmocka_unit_test(test_loads),        cmocka_unit_test(test_blended_mix),
+        cmocka_unit_test(test_phi),
+        cmocka_unit_test(test_quota),
+        cmocka_unit_test(test_eligible_managers),
+        cmocka_unit_test(test_eligible_peers),
+        cmocka_unit_test(test_loads),
+        cmocka_unit_test(test_blended_mix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,8 +17,8 @@
  * verify accepts it, and reads it back. */
 static cl_schedule *schedule_case(const char *name, const char *dir, cl_instance **inst_out)
 {
-    run_result r = run_cli("schedule %s/%s/input.json --assignment %s/%s/assignment.json -o %s/out.json --quiet",
-                           DATA, name, DATA, name, dir);
+    run_result r = run_cli("schedule %s/%s/input.json --assignment %s/%s/assignment.json -o %s/out.json --quiet", DATA,
+                           name, DATA, name, dir);
     if (r.status != 0)
         fail_msg("%s: schedule exited %d: %s", name, r.status, r.err);
     run_result_dispose(&r);
@@ -387,8 +387,8 @@ static void test_example(void **state)
 {
     (void)state;
     char *dir = temp_dir();
-    run_result r = run_cli("schedule %s/examples/riverside.json -o %s/s.json --ics %s/ics --quiet", CL_SOURCE_DIR, dir,
-                           dir);
+    run_result r =
+        run_cli("schedule %s/examples/riverside.json -o %s/s.json --ics %s/ics --quiet", CL_SOURCE_DIR, dir, dir);
     if (r.status != 0)
         fail_msg("schedule exited %d: %s", r.status, r.err);
     run_result_dispose(&r);
