@@ -112,8 +112,8 @@ int cmd_check(int argc, char **argv)
                     "the rules do not allow (expected 1+1, 1+2, 2+1 or sums of these: a, b >= 1, a <= 2b, b <= 2a)\n",
                     name, t, inst->teams[t].id, a, b);
     }
-    printf("%s: valid caseload/1, %d staff, %d clients\n", inst->name ? inst->name : name, inst->n_staff,
-           inst->n_clients);
+    cl_print_safe(stdout, inst->name ? inst->name : name);
+    printf(": valid caseload/1, %d staff, %d clients\n", inst->n_staff, inst->n_clients);
     printf("\nPrograms (load against the capacity of active managers):\n");
     for (int p = 0; p < CL_NPROGRAMS; p++)
         program_summary(inst, p);

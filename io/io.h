@@ -37,6 +37,9 @@ int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char 
  * standard output when path is NULL or "-". Returns 0 or CL_EIO (err says why). */
 int cl_write_file(const char *path, const char *text, cl_error *err);
 
+/* Prints s to f with control characters shown as \xNN (never raw terminal escapes). */
+void cl_print_safe(FILE *f, const char *s);
+
 /* Prints each diagnostic as "caseload: FILE: PATH: text" (warnings say "warning:") to f. */
 void cl_diags_print(const cl_diags *d, const char *file, FILE *f);
 

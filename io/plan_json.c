@@ -257,6 +257,7 @@ int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char 
         cl_objective *o = &a->obj;
         double v;
         a->has_obj = true;
+        size_t lo = clp_jr_key(&r, "objective");
         if (clp_jr_number(&r, obj, "overload", &v))
             o->overload = v;
         if (clp_jr_number(&r, obj, "waitlist", &v))
@@ -271,6 +272,7 @@ int cl_assignment_read(cl_assignment **out, const cl_instance *inst, const char 
             o->max_peer_utilization = v;
         if (clp_jr_number(&r, obj, "travel_minutes", &v))
             o->travel_minutes = v;
+        clp_jr_pop(&r, lo);
     }
     const char *fp = NULL;
     if (clp_jr_string(&r, root, "instance_fingerprint", &fp))

@@ -336,10 +336,8 @@ int cl_schedule_read(cl_schedule **out, cl_schedule_metrics *claimed, bool *has_
     if (json_is_object(met) && claimed) {
         l = clp_jr_key(&r, "metrics");
         double x;
-        if (clp_jr_number(&r, met, "required", &x))
-            claimed->required = (int)x;
-        if (clp_jr_number(&r, met, "scheduled", &x))
-            claimed->scheduled = (int)x;
+        clp_jr_int(&r, met, "required", &claimed->required);
+        clp_jr_int(&r, met, "scheduled", &claimed->scheduled);
         if (clp_jr_number(&r, met, "coverage", &x))
             claimed->coverage = x;
         if (clp_jr_number(&r, met, "coverage_bound", &x))

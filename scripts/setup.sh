@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libglpk-dev libsqlite3-dev libjansson-dev libcmocka-dev
           libcsv-dev libical-dev python3)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(sqlite3 valgrind clang libclang-rt-14-dev chromium fonts-dejavu-core)
+  packages+=(sqlite3 valgrind clang clang-format libclang-rt-14-dev chromium fonts-dejavu-core)
   shift
 fi
 missing=()

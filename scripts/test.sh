@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test build
+echo "== formatting (.clang-format)"
+find model io solver cli tests fuzz -name '*.[ch]' -print0 | xargs -0 clang-format --dry-run --Werror
 (cd build && ctest --output-on-failure -j2)
+echo "== valgrind memcheck of the command-line program"
+scripts/valgrind.sh build
 scripts/setup.sh --test build-asan -DCASELOAD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2)

@@ -542,7 +542,8 @@ static void initial_solution(unit *u)
                 goto done;
         }
     }
-    qsort(items, n_items, sizeof *items, cmp_items);
+    if (n_items > 1)
+        qsort(items, n_items, sizeof *items, cmp_items);
     for (size_t q = 0; q < n_items; q++) {
         const cls *k = &u->classes[items[q].cls];
         int side = items[q].side;
