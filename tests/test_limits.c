@@ -135,6 +135,24 @@ static void test_huge_agency_check(void **state)
     if (t > BIG_CHECK_BUDGET_S)
         fail_msg("check of %d clients took %.1fs CPU (budget %.0fs)", n, t, BIG_CHECK_BUDGET_S);
     run_result_dispose(&r);
+    /* assign: solved within memory, or refused up front with a clear message (never minutes of work then
+     * "out of memory"). */
+    t0 = children_cpu_s();
+    r = run_cli("assign %s --time-limit 5 -o %s/plan.json", path, dir);
+    t = children_cpu_s() - t0;
+    print_message("assign of %d clients: exit %d in %.1fs CPU: %.200s\n", n, r.status, t, r.err);
+    if (r.status == 1) {
+        if (strstr(r.err, "million columns") == NULL)
+            fail_msg("assign of %d clients failed without saying why: %.500s", n, r.err);
+        if (t > BIG_CHECK_BUDGET_S)
+            fail_msg("assign of %d clients took %.1fs CPU before refusing (budget %.0fs)", n, t, BIG_CHECK_BUDGET_S);
+    } else if (r.status != 0) {
+        fail_msg("assign of %d clients exited %d: %.500s", n, r.status, r.err);
+    }
+    run_result_dispose(&r);
+    snprintf(path + strlen(path) - strlen("big.json"), 16, "plan.json");
+    unlink(path);
+    snprintf(path + strlen(path) - strlen("plan.json"), 16, "big.json");
     unlink(path);
     rmdir(dir);
     free(dir);
