@@ -715,6 +715,65 @@ static double level_value(const unit *u, int level, const vec *e)
     return v;
 }
 
+/* Position of staff s among class k's managers, or -1. */
+static int mgr_pos(const cls *k, int s)
+{
+    for (int t = 0; t < k->e->n_mgr; t++)
+        if (k->e->mgr[t] == s)
+            return t;
+    return -1;
+}
+
+/* When a client's manager is full with clients who are not its own, the two trade places: the client goes
+ * home and one of those goes where the client was, if it may be served there and nobody goes over a limit
+ * or a pool. Moves drop by one or two; loads, and so overload and the waitlist, stay within the held
+ * levels. Managers only (peers' loads do not depend on who holds whom). */
+static void swap_home(unit *u, double *load, double *pool)
+{
+    const cl_instance *inst = u->inst;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int i = 0; i < u->n_classes; i++) {
+            const cls *ka = &u->classes[i];
+            int h = ka->cur >= 0 ? mgr_pos(ka, ka->cur) : -1;
+            for (int t = 0; h >= 0 && t < ka->e->n_mgr && u->sol[ka->x0 + h] < ka->n - 0.5; t++) {
+                if (t == h || u->sol[ka->x0 + t] < 0.5)
+                    continue;
+                int home = ka->cur, away = ka->e->mgr[t];
+                /* a client B at home whose own manager is not home, and who may be served at away */
+                for (int j = 0; j < u->n_classes && u->sol[ka->x0 + t] > 0.5; j++) {
+                    const cls *kb = &u->classes[j];
+                    int bh = mgr_pos(kb, home), ba = mgr_pos(kb, away);
+                    if (kb == ka || kb->cur == home || bh < 0 || ba < 0 || u->sol[kb->x0 + bh] < 0.5)
+                        continue;
+                    double dh = load_coef(u, ka, home) - load_coef(u, kb, home);
+                    double da = load_coef(u, kb, away) - load_coef(u, ka, away);
+                    int th = inst->staff[home].team, tw = inst->staff[away].team;
+                    if (load[u->local[home]] + dh > cl_limit(inst, home) + 1e-9 && dh > 0)
+                        continue;
+                    if (load[u->local[away]] + da > cl_limit(inst, away) + 1e-9 && da > 0)
+                        continue;
+                    if (th != tw && ((th >= 0 && dh > 0 && pool[th] + dh > cl_team_fte(inst, th) + 1e-9) ||
+                                     (tw >= 0 && da > 0 && pool[tw] + da > cl_team_fte(inst, tw) + 1e-9)))
+                        continue;
+                    u->sol[ka->x0 + t] -= 1;
+                    u->sol[ka->x0 + h] += 1;
+                    u->sol[kb->x0 + bh] -= 1;
+                    u->sol[kb->x0 + ba] += 1;
+                    load[u->local[home]] += dh;
+                    load[u->local[away]] += da;
+                    if (th >= 0)
+                        pool[th] += dh;
+                    if (tw >= 0)
+                        pool[tw] += da;
+                    changed = true;
+                    break;
+                }
+            }
+        }
+    }
+}
+
 /* Brings clients back to their current manager (peer) where the levels before moves do not care: one at a
  * time from another staff member, when home has room (no overload, no team pool excess). It never worsens
  * overload or the waitlist, so it serves as the start of the moves level, and mends a plan whose solve was
@@ -759,19 +818,11 @@ static void return_home(unit *u)
             }
         }
     }
+    swap_home(u, load, pool);
     complete_solution(u);
 done:
     free(load);
     free(pool);
-}
-
-/* Position of staff s among class k's managers, or -1. */
-static int mgr_pos(const cls *k, int s)
-{
-    for (int t = 0; t < k->e->n_mgr; t++)
-        if (k->e->mgr[t] == s)
-            return t;
-    return -1;
 }
 
 /* A local search before the travel level: two clients of equal weight trade managers (loads, and so
@@ -1453,7 +1504,7 @@ int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve
     if (ctx.stopped_level > 0) { /* the level's value over the whole plan, less what is not proven */
         const cl_objective *o = &a->obj;
         double reached[NLEVELS] = {o->overload, o->waitlist, o->moves + o->peer_moves, o->imbalance, o->travel_minutes};
-        a->bound = reached[ctx.stopped_level - 1] - ctx.bound_gap;
+        a->bound = fmax(0, reached[ctx.stopped_level - 1] - ctx.bound_gap); /* every level is >= 0 */
     }
     a->gap = ctx.gap;
     rc = clp_explain_assignment(a, inst);
