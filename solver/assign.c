@@ -378,28 +378,34 @@ static int add_phi(unit *u, double overload_allowed)
     return rc;
 }
 
-/* Recomputes the continuous columns (overloads, phi epigraphs) of u->sol from its integer columns, so that
- * the solution handed to GLPK as a start is feasible. */
-static void complete_solution(unit *u)
+/* Loads of the unit's staff and team pools in the current solution. */
+static void current_loads(const unit *u, double *load, double *pool)
 {
     const cl_instance *inst = u->inst;
-    double *load = calloc((size_t)u->n_staff + 1, sizeof *load);
-    double *team = calloc((size_t)u->n_teams + 1, sizeof *team);
-    if (load == NULL || team == NULL)
-        goto done;
     for (int i = 0; i < u->n_classes; i++) {
         const cls *k = &u->classes[i];
         for (int t = 0; t < k->e->n_mgr; t++) {
             int s = k->e->mgr[t];
             double l = load_coef(u, k, s) * u->sol[k->x0 + t];
             load[u->local[s]] += l;
-            for (int q = 0; q < u->n_teams; q++)
-                if (inst->staff[s].team == u->teams[q])
-                    team[q] += l;
+            if (inst->staff[s].team >= 0)
+                pool[inst->staff[s].team] += l;
         }
         for (int t = 0; t < k->e->n_peer; t++)
             load[u->local[k->e->peer[t]]] += k->acuity * u->sol[k->y0 + t];
     }
+}
+
+/* Recomputes the continuous columns (overloads, phi epigraphs) of u->sol from its integer columns, so that
+ * the solution handed to GLPK as a start is feasible. */
+static void complete_solution(unit *u)
+{
+    const cl_instance *inst = u->inst;
+    double *load = calloc((size_t)u->n_staff + 1, sizeof *load);
+    double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
+    if (load == NULL || pool == NULL)
+        goto done;
+    current_loads(u, load, pool);
     for (int a = 0; a < u->n_staff; a++) {
         int s = u->staff[a];
         u->sol[u->over[a]] = fmax(0, load[a] - cl_limit(inst, s));
@@ -414,10 +420,10 @@ static void complete_solution(unit *u)
         }
     }
     for (int q = 0; q < u->n_teams; q++)
-        u->sol[u->team_over[q]] = fmax(0, team[q] - cl_team_fte(inst, u->teams[q]));
+        u->sol[u->team_over[q]] = fmax(0, pool[u->teams[q]] - cl_team_fte(inst, u->teams[q]));
 done:
     free(load);
-    free(team);
+    free(pool);
 }
 
 /* A client to place in the start: of class cls, a manager (side 0) or a peer (side 1), or an intake
@@ -596,24 +602,6 @@ static double phi_of(const unit *u, int a, double load)
 static double over_of(const unit *u, int a, double load)
 {
     return fmax(0, load - cl_limit(u->inst, u->staff[a]));
-}
-
-/* Loads of the unit's staff and team pools in the current solution. */
-static void current_loads(const unit *u, double *load, double *pool)
-{
-    const cl_instance *inst = u->inst;
-    for (int i = 0; i < u->n_classes; i++) {
-        const cls *k = &u->classes[i];
-        for (int t = 0; t < k->e->n_mgr; t++) {
-            int s = k->e->mgr[t];
-            double l = load_coef(u, k, s) * u->sol[k->x0 + t];
-            load[u->local[s]] += l;
-            if (inst->staff[s].team >= 0)
-                pool[inst->staff[s].team] += l;
-        }
-        for (int t = 0; t < k->e->n_peer; t++)
-            load[u->local[k->e->peer[t]]] += k->acuity * u->sol[k->y0 + t];
-    }
 }
 
 /* A local search before the imbalance level: one client at a time goes to another eligible manager (or
