@@ -604,6 +604,262 @@ static double over_of(const unit *u, int a, double load)
     return fmax(0, load - cl_limit(u->inst, u->staff[a]));
 }
 
+/* ---- repair of overload and waitlist: short ejection chains ----------------------------------------- */
+
+/* One client of class cls relocated on side 0 (manager) or 1 (peer) from position from of its list to
+ * position to; from -1: an intake leaves the waitlist (its side-0 step takes it off the waitlist). */
+typedef struct reloc {
+    int cls, side, from, to;
+} reloc;
+
+/* The clients each staff member holds in the current solution: entries of (class, side, position), by
+ * local staff (first[a] .. first[a + 1]). */
+typedef struct held {
+    int *first;
+    reloc *at; /* cls, side and from = position; to unused */
+} held;
+
+static int side_staff(const cls *k, int side, int pos)
+{
+    return side == 0 ? k->e->mgr[pos] : k->e->peer[pos];
+}
+
+static int side_len(const cls *k, int side)
+{
+    return side == 0 ? k->e->n_mgr : k->e->n_peer;
+}
+
+static int side_col(const cls *k, int side, int pos)
+{
+    return (side == 0 ? k->x0 : k->y0) + pos;
+}
+
+static int held_build(const unit *u, held *h)
+{
+    free(h->first);
+    free(h->at);
+    h->first = calloc((size_t)u->n_staff + 2, sizeof *h->first);
+    size_t n = 0;
+    for (int i = 0; i < u->n_classes; i++)
+        for (int side = 0; side < 2; side++)
+            for (int t = 0; t < side_len(&u->classes[i], side); t++)
+                if (u->sol[side_col(&u->classes[i], side, t)] > 0.5)
+                    n++;
+    h->at = malloc((n + 1) * sizeof *h->at);
+    if (h->first == NULL || h->at == NULL)
+        return CL_ENOMEM;
+    for (int i = 0; i < u->n_classes; i++)
+        for (int side = 0; side < 2; side++)
+            for (int t = 0; t < side_len(&u->classes[i], side); t++)
+                if (u->sol[side_col(&u->classes[i], side, t)] > 0.5)
+                    h->first[u->local[side_staff(&u->classes[i], side, t)] + 2]++;
+    for (int a = 0; a < u->n_staff; a++)
+        h->first[a + 2] += h->first[a + 1];
+    for (int i = 0; i < u->n_classes; i++)
+        for (int side = 0; side < 2; side++)
+            for (int t = 0; t < side_len(&u->classes[i], side); t++)
+                if (u->sol[side_col(&u->classes[i], side, t)] > 0.5)
+                    h->at[h->first[u->local[side_staff(&u->classes[i], side, t)] + 1]++] = (reloc){i, side, t, -1};
+    return CL_OK;
+}
+
+/* Applies (sign +1) or undoes (-1) one relocation in the solution and the loads. */
+static void reloc_apply(unit *u, const reloc *r, int sign, double *load, double *pool)
+{
+    const cls *k = &u->classes[r->cls];
+    if (r->from >= 0) {
+        int s = side_staff(k, r->side, r->from);
+        double c = r->side == 0 ? load_coef(u, k, s) : k->acuity;
+        u->sol[side_col(k, r->side, r->from)] -= sign;
+        load[u->local[s]] -= sign * c;
+        if (r->side == 0 && u->inst->staff[s].team >= 0)
+            pool[u->inst->staff[s].team] -= sign * c;
+    } else if (r->side == 0) {
+        u->sol[k->w] -= sign;
+    }
+    int s = side_staff(k, r->side, r->to);
+    double c = r->side == 0 ? load_coef(u, k, s) : k->acuity;
+    u->sol[side_col(k, r->side, r->to)] += sign;
+    load[u->local[s]] += sign * c;
+    if (r->side == 0 && u->inst->staff[s].team >= 0)
+        pool[u->inst->staff[s].team] += sign * c;
+}
+
+/* Overload of the staff members and team pools the relocations touch. */
+static double touched_over(const unit *u, const reloc *r, int n, const double *load, const double *pool)
+{
+    int seen[10], n_seen = 0, teams[10], n_teams = 0;
+    double over = 0;
+    for (int q = 0; q < n; q++)
+        for (int end = 0; end < 2; end++) {
+            const cls *k = &u->classes[r[q].cls];
+            int pos = end == 0 ? r[q].from : r[q].to;
+            if (pos < 0)
+                continue;
+            int s = side_staff(k, r[q].side, pos), team = u->inst->staff[s].team;
+            if (!in_list(seen, n_seen, s)) {
+                seen[n_seen++] = s;
+                over += over_of(u, u->local[s], load[u->local[s]]);
+            }
+            if (r[q].side == 0 && team >= 0 && !in_list(teams, n_teams, team)) {
+                teams[n_teams++] = team;
+                over += fmax(0, pool[team] - cl_team_fte(u->inst, team));
+            }
+        }
+    return over;
+}
+
+/* Tries the relocations together; keeps them when they lower the overload, or the waitlist at no more
+ * overload. */
+static bool try_relocs(unit *u, const reloc *r, int n, double *load, double *pool)
+{
+    double before = touched_over(u, r, n, load, pool), dwait = 0;
+    for (int q = 0; q < n; q++) {
+        reloc_apply(u, &r[q], +1, load, pool);
+        if (r[q].from < 0 && r[q].side == 0)
+            dwait -= u->classes[r[q].cls].weight;
+    }
+    double dover = touched_over(u, r, n, load, pool) - before;
+    if (dover < -1e-9 || (dover < 1e-9 && dwait < -1e-9))
+        return true;
+    for (int q = n - 1; q >= 0; q--)
+        reloc_apply(u, &r[q], -1, load, pool);
+    return false;
+}
+
+/* With the first relocations r[0..n-1] tried on their own, also with one client of the staff member they
+ * load (the last one's target) moving on anywhere it may go: an ejection chain. */
+static bool try_chains(unit *u, reloc *r, int n, const held *h, double *load, double *pool)
+{
+    if (try_relocs(u, r, n, load, pool))
+        return true;
+    const cls *k = &u->classes[r[n - 1].cls];
+    int b = u->local[side_staff(k, r[n - 1].side, r[n - 1].to)];
+    for (int e = h->first[b]; e < h->first[b + 1]; e++) {
+        const cls *k2 = &u->classes[h->at[e].cls];
+        if (h->at[e].side != r[n - 1].side)
+            continue;
+        for (int c = 0; c < side_len(k2, h->at[e].side); c++) {
+            if (c == h->at[e].from)
+                continue;
+            r[n] = (reloc){h->at[e].cls, h->at[e].side, h->at[e].from, c};
+            if (try_relocs(u, r, n + 1, load, pool))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* The position in class k's list (side) of the staff member, other than staff excl, that one more client
+ * fills most tightly without going over its limit or its team pool; -1 when none. */
+static int tightest_fit(const unit *u, const cls *k, int side, int excl, const double *load, const double *pool)
+{
+    int best = -1;
+    double br = HUGE_VAL;
+    for (int t = 0; t < side_len(k, side); t++) {
+        int s = side_staff(k, side, t), team = side == 0 ? u->inst->staff[s].team : CL_NONE;
+        if (s == excl)
+            continue;
+        double coef = side == 0 ? load_coef(u, k, s) : k->acuity;
+        double room = cl_limit(u->inst, s) - load[u->local[s]] - coef;
+        if (team >= 0 && team != (excl >= 0 && side == 0 ? u->inst->staff[excl].team : CL_NONE))
+            room = fmin(room, cl_team_fte(u->inst, team) - pool[team] - coef);
+        if (room >= -1e-9 && room < br) {
+            br = room;
+            best = t;
+        }
+    }
+    return best;
+}
+
+/* With the relocations r[0..n-1] loading staff member b (the last one's target), two of b's clients leave
+ * it, each for the place it fills most tightly. */
+static bool try_double_eject(unit *u, reloc *r, int n, const held *h, double *load, double *pool)
+{
+    const cls *k = &u->classes[r[n - 1].cls];
+    int side = r[n - 1].side, sb = side_staff(k, side, r[n - 1].to), b = u->local[sb];
+    for (int e1 = h->first[b]; e1 < h->first[b + 1]; e1++) {
+        const reloc *h1 = &h->at[e1];
+        if (h1->side != side)
+            continue;
+        int c1 = tightest_fit(u, &u->classes[h1->cls], side, sb, load, pool);
+        if (c1 < 0)
+            continue;
+        r[n] = (reloc){h1->cls, side, h1->from, c1};
+        for (int e2 = e1 + 1; e2 < h->first[b + 1]; e2++) {
+            const reloc *h2 = &h->at[e2];
+            if (h2->side != side)
+                continue;
+            reloc_apply(u, &r[n], +1, load, pool);
+            int c2 = tightest_fit(u, &u->classes[h2->cls], side, sb, load, pool);
+            reloc_apply(u, &r[n], -1, load, pool);
+            if (c2 < 0)
+                continue;
+            r[n + 1] = (reloc){h2->cls, side, h2->from, c2};
+            if (try_relocs(u, r, n + 2, load, pool))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* A local search for the first two levels: clients of a staff member over its limit (or in a team over its
+ * pool) go elsewhere, and intakes leave the waitlist, directly or by pushing a client of the receiving staff
+ * member on to another (swaps included), whenever that lowers the overload, or the waitlist at no more
+ * overload. It never raises the overload, so it may start either level; the moves it makes are undone where
+ * possible by the moves level. Not used under a move budget. */
+static void repair_over_wait(unit *u, double deadline)
+{
+    const cl_instance *inst = u->inst;
+    double *load = calloc((size_t)u->n_staff + 1, sizeof *load);
+    double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
+    held h = {0};
+    if (load == NULL || pool == NULL || u->budget != CL_NONE)
+        goto done;
+    current_loads(u, load, pool);
+    for (bool improved = true; improved && clp_now() < deadline;) {
+        improved = false;
+        if (held_build(u, &h) != CL_OK)
+            goto done;
+        for (int a = 0; a < u->n_staff && clp_now() < deadline; a++) {
+            int s = u->staff[a], team = inst->staff[s].team;
+            if (over_of(u, a, load[a]) <= 1e-9 && (team < 0 || pool[team] <= cl_team_fte(inst, team) + 1e-9))
+                continue;
+            for (int e = h.first[a]; e < h.first[a + 1] && !improved; e++) {
+                const cls *k = &u->classes[h.at[e].cls];
+                for (int t = 0; t < side_len(k, h.at[e].side) && !improved; t++) {
+                    reloc r[4] = {{h.at[e].cls, h.at[e].side, h.at[e].from, t}};
+                    improved = t != h.at[e].from && (try_chains(u, r, 1, &h, load, pool) ||
+                                                     try_double_eject(u, r, 1, &h, load, pool));
+                }
+            }
+        }
+        for (int i = 0; i < u->n_classes && !improved && clp_now() < deadline; i++) {
+            const cls *k = &u->classes[i];
+            if (k->w < 0 || u->sol[k->w] < 0.5)
+                continue;
+            int p = k->e->n_peer > 0 ? best_fit(u, k, 1, load, pool) : -1;
+            if (k->e->n_peer > 0 && p < 0)
+                continue;
+            for (int t = 0; t < k->e->n_mgr && !improved; t++) {
+                reloc r[5] = {{i, 0, -1, t}, {i, 1, -1, p}};
+                int n = p >= 0 ? 2 : 1;
+                if (n == 2) { /* the chain continues from the manager's side */
+                    r[0] = r[1];
+                    r[1] = (reloc){i, 0, -1, t};
+                }
+                improved = try_chains(u, r, n, &h, load, pool) || try_double_eject(u, r, n, &h, load, pool);
+            }
+        }
+    }
+    complete_solution(u);
+done:
+    free(h.first);
+    free(h.at);
+    free(load);
+    free(pool);
+}
+
 /* A local search before the imbalance level: one client at a time goes to another eligible manager (or
  * peer) when that lowers the imbalance, creates no overload (staff or team pool), and keeps the moves within
  * what is allowed (assign: a client already moved may go elsewhere or home, a client at home stays;
@@ -1125,6 +1381,8 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
              * least an equal share of it. */
             double left = ctx->deadline - clp_now();
             double share = fmax(left / (n_units - i), left - (n_units - i - 1));
+            if (level == L_OVER || level == L_WAIT)
+                repair_over_wait(u, clp_now() + 0.25 * share);
             solve_ctx uc = *ctx;
             uc.deadline = clp_now() + share;
             uc.stopped_level = 0;
