@@ -829,8 +829,8 @@ static void repair_over_wait(unit *u, double deadline)
                 const cls *k = &u->classes[h.at[e].cls];
                 for (int t = 0; t < side_len(k, h.at[e].side) && !improved; t++) {
                     reloc r[4] = {{h.at[e].cls, h.at[e].side, h.at[e].from, t}};
-                    improved = t != h.at[e].from && (try_chains(u, r, 1, &h, load, pool) ||
-                                                     try_double_eject(u, r, 1, &h, load, pool));
+                    improved = t != h.at[e].from &&
+                               (try_chains(u, r, 1, &h, load, pool) || try_double_eject(u, r, 1, &h, load, pool));
                 }
             }
         }
