@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/rules.h"
 #include "../solver/schedule.h"
 #include "io.h"
 #include "json_util.h"
@@ -70,6 +71,8 @@ char *cl_schedule_to_json(const cl_instance *inst, const cl_schedule *s)
         json_object_set_new(e, "group", json_string(oc[i].team >= 0 ? inst->teams[oc[i].team].id : "agency"));
         json_object_set_new(e, "day", json_string(cl_day_names[oc[i].day]));
         json_object_set_new(e, "staff", staff_ref(inst, oc[i].staff));
+        if (oc[i].staff < 0)
+            json_object_set_new(e, "reason", json_string(cl_on_call_none_reason(oc[i].team)));
         json_array_append_new(rota, e);
     }
     json_object_set_new(root, "on_call", rota);

@@ -169,3 +169,29 @@ void cl_team_mix(const cl_instance *inst, int t, int *icm, int *scm)
             (*scm)++;
     }
 }
+
+int cl_on_call_pool(const cl_instance *inst, int t, int *out)
+{
+    int n = 0;
+    if (t >= 0) {
+        for (int k = 0; k < inst->teams[t].n_members; k++) {
+            int i = inst->teams[t].members[k];
+            if (inst->staff[i].active && inst->staff[i].on_call)
+                out[n++] = i;
+        }
+        return n;
+    }
+    for (int pass = 0; pass < 2 && n == 0; pass++)
+        for (int i = 0; i < inst->n_staff; i++) {
+            const cl_staff *st = &inst->staff[i];
+            if (st->active && st->on_call && st->role == CL_MANAGER && (pass == 1 || st->team < 0))
+                out[n++] = i;
+        }
+    return n;
+}
+
+const char *cl_on_call_none_reason(int t)
+{
+    return t >= 0 ? "no active member of the team takes on-call (each is inactive or has on_call false)"
+                  : "no active case manager takes on-call (each is inactive or has on_call false)";
+}

@@ -67,4 +67,11 @@ bool cl_blended_mix_legal(int a, int b);
 /* Counts the active ICM and SCM members of team t. */
 void cl_team_mix(const cl_instance *inst, int t, int *icm, int *scm);
 
+/* Who may be on call for a group (SPEC §6.2): for team t its active members with on_call; for the agency
+ * (t = CL_NONE) the active case managers with on_call outside teams, or any such manager when none is
+ * outside a team. Writes staff indices to out (room for n_staff) and returns how many. */
+int cl_on_call_pool(const cl_instance *inst, int t, int *out);
+/* Why nobody is on call for group t when its pool is empty, in plain words. */
+const char *cl_on_call_none_reason(int t);
+
 #endif

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../model/rules.h"
 #include "backend.h"
 #include "schedule.h"
 
@@ -140,24 +141,8 @@ int clp_on_call_solve(cl_schedule *s, const cl_instance *inst, double time_limit
         return CL_ENOMEM;
     int rc = CL_OK;
     double each = time_limit_s / (inst->n_teams + 1);
-    /* The agency: managers outside teams, or any manager when none outside is available. */
-    int n = 0;
-    for (int pass = 0; pass < 2 && n == 0; pass++)
-        for (int i = 0; i < inst->n_staff; i++) {
-            const cl_staff *st = &inst->staff[i];
-            if (st->active && st->on_call && st->role == CL_MANAGER && (pass == 1 || st->team < 0))
-                pool[n++] = i;
-        }
-    rc = group_rota(s, inst, CL_NONE, pool, n, each);
-    for (int t = 0; t < inst->n_teams && rc == CL_OK; t++) {
-        n = 0;
-        for (int k = 0; k < inst->teams[t].n_members; k++) {
-            int i = inst->teams[t].members[k];
-            if (inst->staff[i].active && inst->staff[i].on_call)
-                pool[n++] = i;
-        }
-        rc = group_rota(s, inst, t, pool, n, each);
-    }
+    for (int t = CL_NONE; t < inst->n_teams && rc == CL_OK; t++)
+        rc = group_rota(s, inst, t, pool, cl_on_call_pool(inst, t, pool), each);
     free(pool);
     return rc;
 }

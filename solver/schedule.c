@@ -516,7 +516,10 @@ static void verify_on_call(const cl_instance *inst, const cl_schedule *s, cl_dia
 {
     int ng = inst->n_teams + 1;
     int *cnt = calloc((size_t)ng * CL_NDAYS, sizeof *cnt);
-    if (cnt == NULL) {
+    int *pool = malloc(((size_t)inst->n_staff + 1) * sizeof *pool);
+    if (cnt == NULL || pool == NULL) {
+        free(cnt);
+        free(pool);
         cl_diags_add(b, CL_ERRORSEV, "", "out of memory");
         return;
     }
@@ -529,7 +532,8 @@ static void verify_on_call(const cl_instance *inst, const cl_schedule *s, cl_dia
         if (!(inst->policy.on_call_days >> o->day & 1u))
             BREACH(b, "%s is not one of policy.on_call_days", cl_day_names[o->day]);
         if (o->staff < 0) {
-            BREACH(b, "nobody is on call");
+            if (cl_on_call_pool(inst, o->team, pool) > 0)
+                BREACH(b, "nobody is on call, though %s may be", inst->staff[pool[0]].id);
             continue;
         }
         const cl_staff *st = &inst->staff[o->staff];
@@ -549,6 +553,7 @@ static void verify_on_call(const cl_instance *inst, const cl_schedule *s, cl_dia
             BREACH(b, "%d staff on call (expected exactly one)", cnt[g * CL_NDAYS + d]);
         }
     free(cnt);
+    free(pool);
 }
 
 int cl_schedule_verify(const cl_instance *inst, const cl_schedule *s, cl_diags *b)

@@ -272,6 +272,29 @@ static void test_rota_part_timer(void **state)
     cleanup(dir);
 }
 
+/* Team bt1 has nobody who may be on call (s1 on_call false, s2 inactive): its days name nobody and say why,
+ * and verify accepts that; the agency's days go to s3. */
+static void test_rota_nobody(void **state)
+{
+    (void)state;
+    char *dir = temp_dir();
+    cl_instance *inst;
+    cl_schedule *s = schedule_case("rota-nobody", dir, &inst);
+    int n;
+    const cl_on_call *o = cl_schedule_on_call(s, &n);
+    assert_int_equal(n, 4);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(o[i].staff, o[i].team < 0 ? cl_instance_find_staff(inst, "s3") : CL_NONE);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    char *text = read_text(path);
+    assert_non_null(strstr(text, "no active member of the team takes on-call"));
+    free(text);
+    cl_schedule_free(s);
+    cl_instance_free(inst);
+    cleanup(dir);
+}
+
 /* The calendars parse back with libical (loaded at run time, so that the build needs nothing new): no
  * errors, one VEVENT per visit and on-call day of that staff member; CRLF and lines of at most 75 octets. */
 typedef void *(*parse_fn)(const char *);
@@ -557,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_joint_visit),
         cmocka_unit_test(test_blended_share),
         cmocka_unit_test(test_rota_part_timer),
+        cmocka_unit_test(test_rota_nobody),
         cmocka_unit_test(test_verify_catches_breaches),
         cmocka_unit_test(test_bad_assignment),
         cmocka_unit_test(test_ics_paths),
