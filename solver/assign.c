@@ -524,8 +524,9 @@ static void initial_solution(unit *u)
                 goto done;
         }
     }
-    /* Shed the heaviest clients of those over their limit. */
-    for (int a = 0; a < u->n_staff; a++) {
+    /* Shed the heaviest clients of those over their limit (not under a move budget: the start then makes
+     * only the moves the instance forces, which the budget always allows). */
+    for (int a = 0; a < u->n_staff && u->budget == CL_NONE; a++) {
         int s = u->staff[a];
         while (load[a] > cl_limit(inst, s) + 1e-9) {
             int bi = -1, bt = -1, bside = 0;
@@ -1270,8 +1271,9 @@ static void unit_dispose(unit *u)
     memset(u, 0, sizeof *u);
 }
 
-/* Collects the staff and teams of the unit's classes and allocates the per-staff arrays. */
-static int unit_init(unit *u, const cl_instance *inst, cls *classes, int n_classes)
+/* Collects the staff and teams of the unit's classes, allocates the per-staff arrays, builds the model (with the
+ * move budget of rebalance --max-moves as a row, unless budget is CL_NONE) and its start. */
+static int unit_init(unit *u, const cl_instance *inst, cls *classes, int n_classes, int budget)
 {
     memset(u, 0, sizeof *u);
     u->budget = CL_NONE;
@@ -1315,6 +1317,16 @@ static int unit_init(unit *u, const cl_instance *inst, cls *classes, int n_class
     if (rc != CL_OK)
         return rc;
     moves_constant(u);
+    if (budget != CL_NONE) { /* the move budget of rebalance --max-moves, held by a row */
+        vec e = {0};
+        rc = level_expr(u, L_MOVES, &e);
+        if (e.n > 0 && clp_mip_add_row(u->m, e.idx, e.val, e.n, -HUGE_VAL, budget - u->constant[L_MOVES] + 0.5) < 0)
+            rc = CL_EINTERNAL;
+        vec_dispose(&e);
+        if (rc != CL_OK)
+            return rc;
+        u->budget = budget;
+    }
     u->sol = calloc((size_t)clp_mip_ncols(u->m) + 1, sizeof *u->sol);
     if (u->sol == NULL)
         return CL_ENOMEM;
@@ -1333,20 +1345,12 @@ static int unit_resize(unit *u)
     return CL_OK;
 }
 
-/* Holds the move budget of rebalance --max-moves as a row. */
-static int add_budget(unit *u, int budget)
-{
-    u->budget = budget;
-    vec e = {0};
-    int rc = level_expr(u, L_MOVES, &e);
-    if (e.n > 0 && clp_mip_add_row(u->m, e.idx, e.val, e.n, -HUGE_VAL, budget - u->constant[L_MOVES] + 0.5) < 0)
-        rc = CL_EINTERNAL;
-    vec_dispose(&e);
-    return rc;
-}
-
 /* Runs the levels in the order of the command, each level over every unit before the next level, so that a
- * time limit stops the hard later levels and never leaves a unit without its first ones. */
+ * time limit stops the hard later levels and never leaves a unit without its first ones. A level stopped
+ * by its share of the time is held at what it reached, and the later levels still run with the time left
+ * (the output names the first level stopped and its proven bound); once the time is out, the later levels
+ * get only the cheap repairs run before each level (clients back home where there is room, the local
+ * searches on imbalance and travel), which never worsen the levels held. */
 static int run_levels(unit *units, int n_units, solve_ctx *ctx)
 {
     static const int assign_order[NLEVELS] = {L_OVER, L_WAIT, L_MOVES, L_IMB, L_TRAVEL};
@@ -1355,7 +1359,7 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
     int rc = CL_OK;
     for (int q = 0; q < NLEVELS && rc == CL_OK; q++) {
         int level = order[q];
-        double bound_gap = 0;
+        double bound_gap = 0, level_gap = 0;
         bool stopped = false;
         for (int i = 0; i < n_units && rc == CL_OK; i++) {
             unit *u = &units[i];
@@ -1377,10 +1381,10 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
                 improve_travel(u);
             char label[64];
             snprintf(label, sizeof label, "level %d (%s)", q + 1, level_names[level]);
-            /* A unit may use the time left but a second for each unit still to do in this level, and at
-             * least an equal share of it. */
+            /* A unit may use an equal share of the time left for the units still to do in this level; what
+             * it leaves goes to the others and to the later levels. */
             double left = ctx->deadline - clp_now();
-            double share = fmax(left / (n_units - i), left - (n_units - i - 1));
+            double share = left / (n_units - i);
             if (level == L_OVER || level == L_WAIT)
                 repair_over_wait(u, clp_now() + 0.25 * share);
             solve_ctx uc = *ctx;
@@ -1391,22 +1395,14 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
                 stopped = true;
                 bound_gap += fmax(0, uc.bound_gap);
             }
-            if (uc.gap > ctx->gap)
-                ctx->gap = uc.gap;
+            level_gap = fmax(level_gap, uc.gap);
         }
-        if (stopped) {
+        if (ctx->stopped_level == 0) /* the gap stated is that of the first level stopped, if any */
+            ctx->gap = fmax(ctx->gap, level_gap);
+        if (stopped && ctx->stopped_level == 0) {
             ctx->status = CL_TIME_LIMIT;
             ctx->stopped_level = level + 1;
             ctx->bound_gap = bound_gap;
-            /* The levels not reached get what cheap repairs give without worsening those solved. */
-            for (int i = 0; i < n_units; i++) {
-                bool moves_later = !ctx->opts->balance_first ? q <= 1 : q <= 2;
-                if (moves_later && !ctx->opts->balance_first)
-                    return_home(&units[i]);
-                if (q < NLEVELS - 1 && level != L_IMB)
-                    improve_imbalance(&units[i], ctx->opts->balance_first && moves_later, moves_allowed(&units[i]));
-            }
-            break;
         }
     }
     return rc;
@@ -1630,9 +1626,7 @@ static int solve_all(const cl_instance *inst, const prep *p, solve_ctx *ctx, int
     for (int i = 0; i < n_units && rc == CL_OK; i++) {
         int first = budget >= 0 ? 0 : p->comp_first[i];
         int last = budget >= 0 ? p->n_classes : p->comp_first[i + 1];
-        rc = unit_init(&units[i], inst, p->classes + first, last - first);
-        if (rc == CL_OK && budget >= 0)
-            rc = add_budget(&units[i], budget);
+        rc = unit_init(&units[i], inst, p->classes + first, last - first, budget);
     }
     if (rc == CL_OK)
         rc = run_levels(units, n_units, ctx);

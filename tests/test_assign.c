@@ -521,6 +521,23 @@ static void test_budget_counts_peer_moves(void **state)
     plan_dispose(&p);
 }
 
+/* The budget holds even when the time limit leaves the solver no time at all (the plan is then its start):
+ * SCM cap 4, m0 inactive holds f1 (forced: 1 move), m1 holds c1..c6 (6/4). With --max-moves 1 only f1 may
+ * move, so m1 stays 2 over: overload 2, moves 1. (A start that sheds m1's excess would make 3 moves.) With
+ * time to solve, the same plan is the proven optimum. */
+static void test_budget_start(void **state)
+{
+    (void)state;
+    static const char *const limits[] = {"--max-moves 1 --time-limit 0.001", "--max-moves 1"};
+    for (int q = 0; q < 2; q++) {
+        plan p = solve("rebalance", CASE("budget-start"), limits[q]);
+        assert_true(objective(&p, "moves") + objective(&p, "peer_moves") <= 1);
+        assert_level(&p, "moves", 1);
+        assert_level(&p, "overload", 2);
+        plan_dispose(&p);
+    }
+}
+
 /* An existing client that no manager serves any more waits (SPEC §4.2) without being a move: i1 (the only
  * ICM manager) is inactive; c1 ICM acuity 2 on i1; c2 SCM on s1.
  *   The plan moves nobody, so --max-moves 0 must be accepted (SPEC §5: only forced moves count); the
@@ -710,6 +727,7 @@ int main(void)
         cmocka_unit_test(test_rebalance_budget),
         cmocka_unit_test(test_frontier),
         cmocka_unit_test(test_budget_counts_peer_moves),
+        cmocka_unit_test(test_budget_start),
         cmocka_unit_test(test_dropped_client),
         cmocka_unit_test(test_dropped_client_budget),
         cmocka_unit_test(test_dropped_client_frontier),
