@@ -155,7 +155,8 @@ typedef struct cb_info {
     double last_print;
     double bound;
     bool printed;
-    bool closed; /* stopped because incumbent - bound <= abs_gap */
+    bool closed;     /* stopped because incumbent - bound <= abs_gap */
+    double deadline; /* clp_now() by which the search stops: GLPK's own tm_lim can run over by a tenth */
 } cb_info;
 
 static void callback(glp_tree *T, void *data)
@@ -176,6 +177,8 @@ static void callback(glp_tree *T, void *data)
     int best = glp_ios_best_node(T);
     if (best > 0)
         info->bound = glp_ios_node_bound(T, best);
+    if (clp_now() > info->deadline)
+        glp_ios_terminate(T);
     if (info->p->abs_gap > 0 && best > 0 && !info->closed) {
         glp_prob *lp = glp_ios_get_prob(T);
         if (glp_mip_status(lp) == GLP_FEAS && glp_mip_obj_val(lp) - info->bound <= info->p->abs_gap) {
@@ -236,7 +239,7 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
     io.mip_gap = p->gap;
     double left = p->time_limit_s - (clp_now() - t0);
     io.tm_lim = (int)fmin(fmax(left * 1000, 1), 2e9);
-    cb_info info = {.p = p, .start = start, .bound = -HUGE_VAL, .last_print = 0};
+    cb_info info = {.p = p, .start = start, .bound = -HUGE_VAL, .last_print = 0, .deadline = t0 + p->time_limit_s};
     io.cb_func = callback;
     io.cb_info = &info;
     rc = glp_intopt(m->lp, &io);
