@@ -1363,7 +1363,8 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
         bool stopped = false;
         for (int i = 0; i < n_units && rc == CL_OK; i++) {
             unit *u = &units[i];
-            if (level == L_IMB && !u->phi_added) {
+            bool time_left = clp_now() < ctx->deadline;
+            if (level == L_IMB && !u->phi_added && time_left) { /* (phi's rows cost memory: only to solve) */
                 vec e = {0};
                 level_expr(u, L_OVER, &e);
                 double overload = level_value(u, L_OVER, &e);
@@ -1373,12 +1374,19 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
                     rc = unit_resize(u);
                 if (rc != CL_OK)
                     break;
-                improve_imbalance(u, ctx->opts->balance_first, moves_allowed(u));
             }
+            if (level == L_IMB)
+                improve_imbalance(u, ctx->opts->balance_first, moves_allowed(u));
             if (level == L_MOVES && !ctx->opts->balance_first)
                 return_home(u);
             if (level == L_TRAVEL)
                 improve_travel(u);
+            if (!time_left) { /* the repair stands, nothing is proven: the bound is 0 */
+                stopped = true;
+                bound_gap = HUGE_VAL;
+                level_gap = 1;
+                continue;
+            }
             char label[64];
             snprintf(label, sizeof label, "level %d (%s)", q + 1, level_names[level]);
             /* A unit may use an equal share of the time left for the units still to do in this level; what
