@@ -334,9 +334,61 @@ static void moves_constant(unit *u)
     u->constant[L_MOVES] = c;
 }
 
+static long long gcd_ll(long long a, long long b)
+{
+    while (b != 0) {
+        long long r = a % b;
+        a = b;
+        b = r;
+    }
+    return a < 0 ? -a : a;
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* The step of the loads a load row can reach: the greatest g of which every coefficient is a whole multiple
+ * (coefficients read as fractions with denominators up to 2,400, e.g. acuity 0.25 / 12 = 1/48), or 0 when
+ * there is none. */
+static double load_grid(const vec *load)
+{
+    double *v = malloc(((size_t)load->n + 1) * sizeof *v);
+    if (v == NULL)
+        return 0;
+    memcpy(v, load->val, (size_t)load->n * sizeof *v);
+    qsort(v, (size_t)load->n, sizeof *v, cmp_double);
+    long long num = 0, den = 1; /* the gcd so far, num / den */
+    for (int q = 0; q < load->n && den > 0; q++) {
+        if (q > 0 && v[q] == v[q - 1])
+            continue;
+        long long d = 1;
+        while (d <= 2400 && fabs(v[q] * (double)d - round(v[q] * (double)d)) > 1e-9 * (double)d)
+            d++;
+        if (d > 2400 || v[q] <= 0) {
+            den = 0;
+            break;
+        }
+        long long p = llround(v[q] * (double)d);
+        num = gcd_ll(num * d, p * den); /* gcd(num/den, p/d) = gcd(num d, p den) / (den d) */
+        den *= d;
+        long long r = gcd_ll(num, den);
+        num /= r;
+        den /= r;
+    }
+    free(v);
+    return den > 0 && num > 0 ? (double)num / (double)den : 0;
+}
+
 /* The lines of phi's segments, scaled by fte, above the epigraph variable t of each staff member, for
- * utilizations up to what the limit plus the overload still allowed permits. */
-static int add_phi(unit *u, double overload_allowed)
+ * utilizations up to what the limit plus the overload still allowed permits. With hull, also the chords
+ * of phi between neighbouring points of the load's grid (a load is a sum of acuities, so a whole multiple
+ * of its grid) where a breakpoint of phi falls between them: the lines are then the convex hull of phi on
+ * the grid, a tighter relaxation where balance is free to choose the loads (rebalance); after the moves
+ * level the loads have little freedom and the extra rows only slowed the search (S assign 0.23 s -> 0.9). */
+static int add_phi(unit *u, double overload_allowed, bool hull)
 {
     const cl_instance *inst = u->inst;
     vec row = {0};
@@ -369,6 +421,21 @@ static int add_phi(unit *u, double overload_allowed)
                 vec_push(&row, load.idx[q], st->fte * (lo + hi) * load.val[q] / base);
             vec_push(&row, u->tcol[a], -1);
             if (clp_mip_add_row(u->m, row.idx, row.val, row.n, -HUGE_VAL, st->fte * lo * hi) < 0)
+                rc = CL_EINTERNAL;
+        }
+        double g = hull ? load_grid(&load) : 0, last = -1;
+        for (int j = 1; j < segs && g > 0 && rc == CL_OK; j++) {
+            double b = j * CL_PHI_STEP * base / g; /* the breakpoint, in grid steps */
+            if (fabs(b - round(b)) < 1e-9 || floor(b) == last)
+                continue;
+            last = floor(b);
+            double l0 = floor(b) * g, f0 = st->fte * cl_phi(l0 / base), f1 = st->fte * cl_phi((l0 + g) / base);
+            double slope = (f1 - f0) / g; /* slope L - t <= slope l0 - f0 */
+            row.n = 0;
+            for (int q = 0; q < load.n; q++)
+                vec_push(&row, load.idx[q], slope * load.val[q]);
+            vec_push(&row, u->tcol[a], -1);
+            if (clp_mip_add_row(u->m, row.idx, row.val, row.n, -HUGE_VAL, slope * l0 - f0) < 0)
                 rc = CL_EINTERNAL;
         }
         vec_dispose(&load);
@@ -1369,7 +1436,7 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
                 level_expr(u, L_OVER, &e);
                 double overload = level_value(u, L_OVER, &e);
                 vec_dispose(&e);
-                rc = add_phi(u, overload + 1e-6);
+                rc = add_phi(u, overload + 1e-6, ctx->opts->balance_first);
                 if (rc == CL_OK)
                     rc = unit_resize(u);
                 if (rc != CL_OK)
