@@ -1714,6 +1714,29 @@ static int solve_all(const cl_instance *inst, const prep *p, solve_ctx *ctx, int
     return rc;
 }
 
+/* Solves with the move budget (CL_NONE for none). A budget couples the pools into one model, much harder
+ * than the pools apart; but when the pools' own optimum, proven, makes no more moves than the budget, it is
+ * also the optimum under the budget (the budget only takes plans away). So that is tried first, with half
+ * the time, and the coupled model solved only when the budget binds or the proof did not come. */
+static int solve_budget(const cl_instance *inst, const prep *p, solve_ctx *ctx, int budget, cl_assignment *a)
+{
+    if (budget == CL_NONE)
+        return solve_all(inst, p, ctx, CL_NONE, a->manager, a->peer);
+    solve_ctx free_ctx = *ctx;
+    free_ctx.deadline = ctx->started + 0.5 * (ctx->deadline - ctx->started);
+    int rc = solve_all(inst, p, &free_ctx, CL_NONE, a->manager, a->peer);
+    if (rc != CL_OK)
+        return rc;
+    cl_objective ob;
+    cl_objective_of(inst, a->manager, a->peer, &ob);
+    if (free_ctx.stopped_level == 0 && ob.moves + ob.peer_moves <= budget) {
+        *ctx = free_ctx;
+        ctx->deadline = ctx->started + ctx->opts->time_limit_s;
+        return CL_OK;
+    }
+    return solve_all(inst, p, ctx, budget, a->manager, a->peer);
+}
+
 /* Frontier of SPEC §5: for each budget from the forced moves up, the best imbalance (levels overload and
  * waitlist held first), until the budget reaches the moves of the unconstrained rebalance. */
 static int frontier(cl_assignment *a, const cl_instance *inst, prep *p, solve_ctx *ctx, int max_moves)
@@ -1801,7 +1824,7 @@ int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve
                           opts->max_moves, p.forced, p.forced);
         goto done;
     }
-    rc = solve_all(inst, &p, &ctx, opts->max_moves, a->manager, a->peer);
+    rc = solve_budget(inst, &p, &ctx, opts->max_moves, a);
     if (rc != CL_OK)
         goto done;
     cl_assignment_evaluate(inst, a, &a->obj);
