@@ -684,7 +684,8 @@ typedef struct reloc {
  * local staff (first[a] .. first[a + 1]). */
 typedef struct held {
     int *first;
-    reloc *at; /* cls, side and from = position; to unused */
+    reloc *at;      /* cls, side and from = position; to unused */
+    int moves_left; /* moves the budget of rebalance --max-moves still allows (else a large number) */
 } held;
 
 static int side_staff(const cls *k, int side, int pos)
@@ -778,9 +779,18 @@ static double touched_over(const unit *u, const reloc *r, int n, const double *l
 }
 
 /* Tries the relocations together; keeps them when they lower the overload, or the waitlist at no more
- * overload. */
-static bool try_relocs(unit *u, const reloc *r, int n, double *load, double *pool)
+ * overload, within the moves the budget allows. */
+static bool try_relocs(unit *u, const reloc *r, int n, held *h, double *load, double *pool)
 {
+    int dmoves = 0;
+    for (int q = 0; q < n; q++) {
+        const cls *k = &u->classes[r[q].cls];
+        int home = r[q].side == 0 ? k->cur : k->curpeer;
+        dmoves += home >= 0 && side_staff(k, r[q].side, r[q].to) != home;
+        dmoves -= home >= 0 && r[q].from >= 0 && side_staff(k, r[q].side, r[q].from) != home;
+    }
+    if (dmoves > h->moves_left)
+        return false;
     double before = touched_over(u, r, n, load, pool), dwait = 0;
     for (int q = 0; q < n; q++) {
         reloc_apply(u, &r[q], +1, load, pool);
@@ -788,8 +798,10 @@ static bool try_relocs(unit *u, const reloc *r, int n, double *load, double *poo
             dwait -= u->classes[r[q].cls].weight;
     }
     double dover = touched_over(u, r, n, load, pool) - before;
-    if (dover < -1e-9 || (dover < 1e-9 && dwait < -1e-9))
+    if (dover < -1e-9 || (dover < 1e-9 && dwait < -1e-9)) {
+        h->moves_left -= dmoves;
         return true;
+    }
     for (int q = n - 1; q >= 0; q--)
         reloc_apply(u, &r[q], -1, load, pool);
     return false;
@@ -797,9 +809,9 @@ static bool try_relocs(unit *u, const reloc *r, int n, double *load, double *poo
 
 /* With the first relocations r[0..n-1] tried on their own, also with one client of the staff member they
  * load (the last one's target) moving on anywhere it may go: an ejection chain. */
-static bool try_chains(unit *u, reloc *r, int n, const held *h, double *load, double *pool)
+static bool try_chains(unit *u, reloc *r, int n, held *h, double *load, double *pool)
 {
-    if (try_relocs(u, r, n, load, pool))
+    if (try_relocs(u, r, n, h, load, pool))
         return true;
     const cls *k = &u->classes[r[n - 1].cls];
     int b = u->local[side_staff(k, r[n - 1].side, r[n - 1].to)];
@@ -811,7 +823,7 @@ static bool try_chains(unit *u, reloc *r, int n, const held *h, double *load, do
             if (c == h->at[e].from)
                 continue;
             r[n] = (reloc){h->at[e].cls, h->at[e].side, h->at[e].from, c};
-            if (try_relocs(u, r, n + 1, load, pool))
+            if (try_relocs(u, r, n + 1, h, load, pool))
                 return true;
         }
     }
@@ -842,7 +854,7 @@ static int tightest_fit(const unit *u, const cls *k, int side, int excl, const d
 
 /* With the relocations r[0..n-1] loading staff member b (the last one's target), two of b's clients leave
  * it, each for the place it fills most tightly. */
-static bool try_double_eject(unit *u, reloc *r, int n, const held *h, double *load, double *pool)
+static bool try_double_eject(unit *u, reloc *r, int n, held *h, double *load, double *pool)
 {
     const cls *k = &u->classes[r[n - 1].cls];
     int side = r[n - 1].side, sb = side_staff(k, side, r[n - 1].to), b = u->local[sb];
@@ -864,25 +876,27 @@ static bool try_double_eject(unit *u, reloc *r, int n, const held *h, double *lo
             if (c2 < 0)
                 continue;
             r[n + 1] = (reloc){h2->cls, side, h2->from, c2};
-            if (try_relocs(u, r, n + 2, load, pool))
+            if (try_relocs(u, r, n + 2, h, load, pool))
                 return true;
         }
     }
     return false;
 }
 
+static int moves_allowed(unit *u);
+
 /* A local search for the first two levels: clients of a staff member over its limit (or in a team over its
  * pool) go elsewhere, and intakes leave the waitlist, directly or by pushing a client of the receiving staff
  * member on to another (swaps included), whenever that lowers the overload, or the waitlist at no more
  * overload. It never raises the overload, so it may start either level; the moves it makes are undone where
- * possible by the moves level. Not used under a move budget. */
+ * possible by the moves level, and under a move budget it makes no more than the budget allows. */
 static void repair_over_wait(unit *u, double deadline)
 {
     const cl_instance *inst = u->inst;
     double *load = calloc((size_t)u->n_staff + 1, sizeof *load);
     double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
-    held h = {0};
-    if (load == NULL || pool == NULL || u->budget != CL_NONE)
+    held h = {.moves_left = moves_allowed(u)};
+    if (load == NULL || pool == NULL)
         goto done;
     current_loads(u, load, pool);
     for (bool improved = true; improved && clp_now() < deadline;) {
@@ -1714,26 +1728,248 @@ static int solve_all(const cl_instance *inst, const prep *p, solve_ctx *ctx, int
     return rc;
 }
 
-/* Solves with the move budget (CL_NONE for none). A budget couples the pools into one model, much harder
- * than the pools apart; but when the pools' own optimum, proven, makes no more moves than the budget, it is
- * also the optimum under the budget (the budget only takes plans away). So that is tried first, with half
- * the time, and the coupled model solved only when the budget binds or the proof did not come. */
-static int solve_budget(const cl_instance *inst, const prep *p, solve_ctx *ctx, int budget, cl_assignment *a)
+/* One pool's plan under a move budget: its levels in rebalance's order (overload, waitlist, imbalance,
+ * moves, travel) and the manager and peer of each of its clients, in the order of its classes. */
+typedef struct pool_plan {
+    double v[NLEVELS];
+    int moves;
+    int *mgr, *peer;
+} pool_plan;
+
+static const int rebalance_levels[NLEVELS] = {L_OVER, L_WAIT, L_IMB, L_MOVES, L_TRAVEL};
+
+/* Solves pool comp alone, under budget (CL_NONE for none), into out. Returns CL_OK; a stop by the time limit
+ * shows in ctx->stopped_level. */
+static int solve_pool(const cl_instance *inst, const prep *p, int comp, solve_ctx *ctx, int budget, int *manager,
+                      int *peer, pool_plan *out)
 {
-    if (budget == CL_NONE)
-        return solve_all(inst, p, ctx, CL_NONE, a->manager, a->peer);
-    solve_ctx free_ctx = *ctx;
-    free_ctx.deadline = ctx->started + 0.5 * (ctx->deadline - ctx->started);
-    int rc = solve_all(inst, p, &free_ctx, CL_NONE, a->manager, a->peer);
-    if (rc != CL_OK)
-        return rc;
+    unit u;
+    int first = p->comp_first[comp], last = p->comp_first[comp + 1];
+    int rc = unit_init(&u, inst, p->classes + first, last - first, budget);
+    if (rc == CL_OK)
+        rc = run_levels(&u, 1, ctx);
+    if (rc == CL_OK) {
+        double *load = calloc((size_t)u.n_staff + 1, sizeof *load);
+        double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
+        int *mgr = malloc(((size_t)p->n_order + 1) * sizeof *mgr);
+        int *pr = malloc(((size_t)p->n_order + 1) * sizeof *pr);
+        if (!load || !pool || !mgr || !pr) {
+            rc = CL_ENOMEM;
+        } else {
+            vec e = {0};
+            for (int q = 0; q < NLEVELS; q++) {
+                int level = rebalance_levels[q];
+                if (level == L_IMB) {
+                    current_loads(&u, load, pool);
+                    out->v[q] = 0;
+                    for (int a = 0; a < u.n_staff; a++)
+                        out->v[q] += phi_of(&u, a, load[a]);
+                    continue;
+                }
+                level_expr(&u, level, &e);
+                out->v[q] = level_value(&u, level, &e);
+            }
+            vec_dispose(&e);
+            out->moves = (int)lround(out->v[3]);
+            extract(&u, manager, peer);
+            int n = 0;
+            for (int i = first; i < last; i++)
+                for (int q = 0; q < p->classes[i].n; q++, n++) {
+                    mgr[n] = manager[p->classes[i].clients[q]];
+                    pr[n] = peer[p->classes[i].clients[q]];
+                }
+            out->mgr = mgr;
+            out->peer = pr;
+            mgr = pr = NULL;
+        }
+        free(load);
+        free(pool);
+        free(mgr);
+        free(pr);
+    }
+    unit_dispose(&u);
+    return rc;
+}
+
+/* Lexicographic comparison of level vectors, equal within rounding. */
+static int lex_cmp(const double *x, const double *y)
+{
+    for (int q = 0; q < NLEVELS; q++)
+        if (fabs(x[q] - y[q]) > 1e-9 * (1 + fabs(x[q]) + fabs(y[q])))
+            return x[q] < y[q] ? -1 : 1;
+    return 0;
+}
+
+/* Moves the instance forces in pool comp. */
+static int pool_forced(const prep *p, int comp)
+{
+    int n = 0;
+    for (int i = p->comp_first[comp]; i < p->comp_first[comp + 1]; i++) {
+        const cls *k = &p->classes[i];
+        if (k->cur >= 0 && !in_list(k->e->mgr, k->e->n_mgr, k->cur))
+            n += k->n;
+        if (k->curpeer >= 0 && !in_list(k->e->peer, k->e->n_peer, k->curpeer))
+            n += k->n;
+    }
+    return n;
+}
+
+/* Rebalance under a move budget, exactly, pool by pool: a plan's levels are sums over pools, and the only
+ * link between pools is the budget. First the pools' own optima (half the time at most): when they keep
+ * within the budget they are the answer. Otherwise, if they were proven, each pool is solved alone for each
+ * budget it may get (from the moves it is forced to make up to the moves of its own optimum, beyond which
+ * more budget does not help), and a dynamic programme over the pools shares the budget out so that the sum
+ * of the levels is least in rebalance's order (lexicographic order is kept by sums, so the best share for
+ * the first pools stays best). Every pool solve must be proven for this to be exact: when one is stopped by
+ * the time limit (half the time), *done stays false and the caller solves the pools coupled in one model
+ * with the time left. Writes a's managers and peers. */
+static int share_budget(const cl_instance *inst, const prep *p, solve_ctx *ctx, int budget, cl_assignment *a,
+                        bool *done)
+{
+    int n = p->n_comp, rc = CL_OK;
+    *done = n == 0;
+    if (n == 0)
+        return CL_OK;
+    pool_plan **plans = calloc((size_t)n + 1, sizeof *plans);
+    int *lo = calloc((size_t)n + 1, sizeof *lo), *hi = calloc((size_t)n + 1, sizeof *hi);
+    int *mgr = malloc(((size_t)inst->n_clients + 1) * sizeof *mgr);
+    int *peer = malloc(((size_t)inst->n_clients + 1) * sizeof *peer);
+    double *best = NULL, *next = NULL;
+    int *choice = NULL;
+    if (!plans || !lo || !hi || !mgr || !peer) {
+        rc = CL_ENOMEM;
+        goto out;
+    }
+    solve_ctx pc = *ctx;
+    pc.deadline = ctx->started + 0.5 * (ctx->deadline - ctx->started);
+    /* The pools' own optima, solved together: within the budget, they are the answer (with the status and
+     * bound of their solve: the budget only takes plans away, so a bound without it holds with it). */
+    solve_ctx fc = pc;
+    rc = solve_all(inst, p, &fc, CL_NONE, a->manager, a->peer);
     cl_objective ob;
     cl_objective_of(inst, a->manager, a->peer, &ob);
-    if (free_ctx.stopped_level == 0 && ob.moves + ob.peer_moves <= budget) {
-        *ctx = free_ctx;
-        ctx->deadline = ctx->started + ctx->opts->time_limit_s;
-        return CL_OK;
+    if (rc != CL_OK || ob.moves + ob.peer_moves <= budget) {
+        double deadline = ctx->deadline;
+        *ctx = fc;
+        ctx->deadline = deadline;
+        *done = true;
+        goto out;
     }
+    if (fc.stopped_level > 0)
+        goto out; /* not proven: no exact share of the budget */
+    int forced_all = 0;
+    for (int i = 0; i < n; i++)
+        forced_all += (lo[i] = pool_forced(p, i));
+    /* Each pool's unconstrained optimum: its plan for any budget from its moves up. */
+    for (int i = 0; i < n && rc == CL_OK; i++) {
+        pool_plan fp = {0};
+        solve_ctx c = pc;
+        rc = solve_pool(inst, p, i, &c, CL_NONE, mgr, peer, &fp);
+        ctx->gap = fmax(ctx->gap, c.gap);
+        if (rc != CL_OK || c.stopped_level > 0) {
+            free(fp.mgr);
+            free(fp.peer);
+            goto out;
+        }
+        hi[i] = fp.moves < budget - (forced_all - lo[i]) ? fp.moves : budget - (forced_all - lo[i]);
+        plans[i] = calloc((size_t)(hi[i] - lo[i] + 1), sizeof **plans);
+        if (plans[i] == NULL) {
+            free(fp.mgr);
+            free(fp.peer);
+            rc = CL_ENOMEM;
+            goto out;
+        }
+        if (fp.moves <= hi[i] && fp.moves >= lo[i]) {
+            plans[i][fp.moves - lo[i]] = fp;
+            hi[i] = fp.moves;
+        } else {
+            free(fp.mgr);
+            free(fp.peer);
+        }
+    }
+    /* Each pool under each smaller budget. */
+    for (int i = 0; i < n && rc == CL_OK; i++)
+        for (int b = lo[i]; b <= hi[i] && rc == CL_OK; b++) {
+            if (plans[i][b - lo[i]].mgr != NULL)
+                continue;
+            solve_ctx c = pc;
+            rc = solve_pool(inst, p, i, &c, b, mgr, peer, &plans[i][b - lo[i]]);
+            ctx->gap = fmax(ctx->gap, c.gap);
+            if (rc == CL_OK && c.stopped_level > 0)
+                goto out;
+        }
+    if (rc != CL_OK)
+        goto out;
+    /* best[B]: the least sum of levels of the pools so far within budget B; choice[i][B]: pool i's budget. */
+    size_t nb = (size_t)budget + 1;
+    best = calloc(nb * NLEVELS, sizeof *best);
+    next = malloc(nb * NLEVELS * sizeof *next);
+    choice = malloc(nb * (size_t)n * sizeof *choice);
+    if (!best || !next || !choice) {
+        rc = CL_ENOMEM;
+        goto out;
+    }
+    memset(choice, 0xff, nb * (size_t)n * sizeof *choice); /* -1: no way within that budget */
+    for (int i = 0; i < n; i++) {
+        for (size_t B = 0; B < nb; B++) {
+            for (int b = lo[i]; b <= hi[i]; b++) {
+                const pool_plan *pp = &plans[i][b - lo[i]];
+                if (pp->mgr == NULL || (size_t)pp->moves > B ||
+                    (i > 0 && choice[(size_t)(i - 1) * nb + B - (size_t)pp->moves] < 0))
+                    continue;
+                double sum[NLEVELS];
+                for (int q = 0; q < NLEVELS; q++)
+                    sum[q] = best[(B - (size_t)pp->moves) * NLEVELS + (size_t)q] + pp->v[q];
+                if (choice[(size_t)i * nb + B] < 0 || lex_cmp(sum, next + B * NLEVELS) < 0) {
+                    memcpy(next + B * NLEVELS, sum, sizeof sum);
+                    choice[(size_t)i * nb + B] = b;
+                }
+            }
+        }
+        double *t = best;
+        best = next;
+        next = t;
+    }
+    if (choice[(size_t)(n - 1) * nb + nb - 1] < 0)
+        goto out; /* (cannot happen: the forced moves fit) */
+    for (int i = n - 1, B = budget; i >= 0; i--) {
+        const pool_plan *pp = &plans[i][choice[(size_t)i * nb + (size_t)B] - lo[i]];
+        int k = 0;
+        for (int c = p->comp_first[i]; c < p->comp_first[i + 1]; c++)
+            for (int q = 0; q < p->classes[c].n; q++, k++) {
+                a->manager[p->classes[c].clients[q]] = pp->mgr[k];
+                a->peer[p->classes[c].clients[q]] = pp->peer[k];
+            }
+        B -= pp->moves;
+    }
+    *done = true;
+out:
+    for (int i = 0; i < n && plans; i++) {
+        for (int b = lo[i]; plans[i] && b <= hi[i]; b++) {
+            free(plans[i][b - lo[i]].mgr);
+            free(plans[i][b - lo[i]].peer);
+        }
+        free(plans[i]);
+    }
+    free(plans);
+    free(lo);
+    free(hi);
+    free(mgr);
+    free(peer);
+    free(best);
+    free(next);
+    free(choice);
+    return rc;
+}
+
+/* Solves with the move budget (CL_NONE for none): pool by pool when that can be proven in half the time,
+ * else the pools coupled by the budget in one model. */
+static int solve_budget(const cl_instance *inst, const prep *p, solve_ctx *ctx, int budget, cl_assignment *a)
+{
+    bool done = false;
+    int rc = budget == CL_NONE ? CL_OK : share_budget(inst, p, ctx, budget, a, &done);
+    if (rc != CL_OK || done)
+        return rc;
     return solve_all(inst, p, ctx, budget, a->manager, a->peer);
 }
 
