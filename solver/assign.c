@@ -299,6 +299,8 @@ static int level_expr(const unit *u, int level, vec *v)
             for (int t = 0; t < k->e->n_peer; t++)
                 if (k->curpeer >= 0 && k->e->peer[t] == k->curpeer)
                     vec_push(v, k->y0 + t, -1);
+            if (k->curpeer >= 0 && k->w >= 0) /* an intake that waits keeps no peer, and that is no move */
+                vec_push(v, k->w, -1);
         }
         break;
     case L_IMB:
@@ -377,6 +379,10 @@ static double load_grid(const vec *load)
         long long r = gcd_ll(num, den);
         num /= r;
         den /= r;
+        if (den > 100000) { /* no grid worth the name (and no overflow ahead) */
+            den = 0;
+            break;
+        }
     }
     free(v);
     return den > 0 && num > 0 ? (double)num / (double)den : 0;
@@ -626,6 +632,8 @@ static void initial_solution(unit *u)
         int side = items[q].side;
         if (side == 2) {
             int t = best_fit(u, k, 0, load, pool), p = k->e->n_peer > 0 ? best_fit(u, k, 1, load, pool) : -1;
+            if (u->budget != CL_NONE && k->curpeer >= 0 && p >= 0 && k->e->peer[p] != k->curpeer)
+                p = -1; /* a placed intake with another peer is a peer move: not in a start under a budget */
             if (t < 0 || (k->e->n_peer > 0 && p < 0)) {
                 u->sol[k->w] += 1;
                 continue;
@@ -1320,7 +1328,8 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
                 free(cand);
             }
         }
-        if (r.status == CLP_MIP_TIME_LIMIT || r.status == CLP_MIP_FAILED) {
+        if (r.status == CLP_MIP_TIME_LIMIT || r.status == CLP_MIP_FAILED || r.status == CLP_MIP_INFEASIBLE) {
+            /* (infeasible, with a feasible start in hand, is numerical trouble: nothing proven) */
             ctx->stopped_level = level + 1;
             ctx->bound_gap = isfinite(r.bound) ? level_value(u, level, &e) - u->constant[level] - r.bound
                                                : level_value(u, level, &e);
@@ -1426,6 +1435,14 @@ static int unit_resize(unit *u)
     return CL_OK;
 }
 
+/* The levels in the order of the command: assign minds moves before imbalance, rebalance after. */
+static const int *level_order(const cl_solve_opts *opts)
+{
+    static const int assign_order[NLEVELS] = {L_OVER, L_WAIT, L_MOVES, L_IMB, L_TRAVEL};
+    static const int rebalance_order[NLEVELS] = {L_OVER, L_WAIT, L_IMB, L_MOVES, L_TRAVEL};
+    return opts->balance_first ? rebalance_order : assign_order;
+}
+
 /* Runs the levels in the order of the command, each level over every unit before the next level, so that a
  * time limit stops the hard later levels and never leaves a unit without its first ones. A level stopped
  * by its share of the time is held at what it reached, and the later levels still run with the time left
@@ -1434,9 +1451,7 @@ static int unit_resize(unit *u)
  * searches on imbalance and travel), which never worsen the levels held. */
 static int run_levels(unit *units, int n_units, solve_ctx *ctx)
 {
-    static const int assign_order[NLEVELS] = {L_OVER, L_WAIT, L_MOVES, L_IMB, L_TRAVEL};
-    static const int rebalance_order[NLEVELS] = {L_OVER, L_WAIT, L_IMB, L_MOVES, L_TRAVEL};
-    const int *order = ctx->opts->balance_first ? rebalance_order : assign_order;
+    const int *order = level_order(ctx->opts);
     int rc = CL_OK;
     for (int q = 0; q < NLEVELS && rc == CL_OK; q++) {
         int level = order[q];
@@ -1474,11 +1489,11 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
              * it leaves goes to the others and to the later levels. */
             double left = ctx->deadline - clp_now();
             double share = left / (n_units - i);
+            solve_ctx uc = *ctx;
+            uc.deadline = clp_now() + share; /* (the repair's time counts in the share) */
+            uc.stopped_level = 0;
             if (level == L_OVER || level == L_WAIT)
                 repair_over_wait(u, clp_now() + 0.25 * share);
-            solve_ctx uc = *ctx;
-            uc.deadline = clp_now() + share;
-            uc.stopped_level = 0;
             rc = solve_level(u, level, &uc, label);
             if (uc.stopped_level > 0) {
                 stopped = true;
@@ -1646,7 +1661,7 @@ static int prepare(prep *p, const cl_instance *inst)
         const cl_client *cl = &inst->clients[c];
         if (cl->manager >= 0 && e->n_mgr > 0 && !in_list(e->mgr, e->n_mgr, cl->manager))
             p->forced++; /* (a client nobody may serve waits: not a move) */
-        if (cl->peer >= 0 && e->n_mgr > 0 && !in_list(e->peer, e->n_peer, cl->peer))
+        if (cl->peer >= 0 && cl->manager >= 0 && e->n_mgr > 0 && !in_list(e->peer, e->n_peer, cl->peer))
             p->forced++;
         if (e->n_mgr == 0)
             continue;
@@ -1728,15 +1743,13 @@ static int solve_all(const cl_instance *inst, const prep *p, solve_ctx *ctx, int
     return rc;
 }
 
-/* One pool's plan under a move budget: its levels in rebalance's order (overload, waitlist, imbalance,
- * moves, travel) and the manager and peer of each of its clients, in the order of its classes. */
+/* One pool's plan under a move budget: its levels in the order of the command and the manager and peer of
+ * each of its clients, in the order of its classes. */
 typedef struct pool_plan {
     double v[NLEVELS];
     int moves;
     int *mgr, *peer;
 } pool_plan;
-
-static const int rebalance_levels[NLEVELS] = {L_OVER, L_WAIT, L_IMB, L_MOVES, L_TRAVEL};
 
 /* Solves pool comp alone, under budget (CL_NONE for none), into out. Returns CL_OK; a stop by the time limit
  * shows in ctx->stopped_level. */
@@ -1756,21 +1769,22 @@ static int solve_pool(const cl_instance *inst, const prep *p, int comp, solve_ct
         if (!load || !pool || !mgr || !pr) {
             rc = CL_ENOMEM;
         } else {
+            const int *order = level_order(ctx->opts);
             vec e = {0};
             for (int q = 0; q < NLEVELS; q++) {
-                int level = rebalance_levels[q];
-                if (level == L_IMB) {
+                if (order[q] == L_IMB) { /* from the loads: phi's columns exist only when it was solved */
                     current_loads(&u, load, pool);
                     out->v[q] = 0;
                     for (int a = 0; a < u.n_staff; a++)
                         out->v[q] += phi_of(&u, a, load[a]);
-                    continue;
+                } else {
+                    level_expr(&u, order[q], &e);
+                    out->v[q] = level_value(&u, order[q], &e);
                 }
-                level_expr(&u, level, &e);
-                out->v[q] = level_value(&u, level, &e);
+                if (order[q] == L_MOVES)
+                    out->moves = (int)lround(out->v[q]);
             }
             vec_dispose(&e);
-            out->moves = (int)lround(out->v[3]);
             extract(&u, manager, peer);
             int n = 0;
             for (int i = first; i < last; i++)
@@ -1808,173 +1822,178 @@ static int pool_forced(const prep *p, int comp)
         const cls *k = &p->classes[i];
         if (k->cur >= 0 && !in_list(k->e->mgr, k->e->n_mgr, k->cur))
             n += k->n;
-        if (k->curpeer >= 0 && !in_list(k->e->peer, k->e->n_peer, k->curpeer))
+        if (k->curpeer >= 0 && !k->intake && !in_list(k->e->peer, k->e->n_peer, k->curpeer))
             n += k->n;
     }
     return n;
 }
 
-/* Rebalance under a move budget, exactly, pool by pool: a plan's levels are sums over pools, and the only
- * link between pools is the budget. First the pools' own optima (half the time at most): when they keep
- * within the budget they are the answer. Otherwise, if they were proven, each pool is solved alone for each
- * budget it may get (from the moves it is forced to make up to the moves of its own optimum, beyond which
- * more budget does not help), and a dynamic programme over the pools shares the budget out so that the sum
- * of the levels is least in rebalance's order (lexicographic order is kept by sums, so the best share for
- * the first pools stays best). Every pool solve must be proven for this to be exact: when one is stopped by
- * the time limit (half the time), *done stays false and the caller solves the pools coupled in one model
- * with the time left. Writes a's managers and peers. */
-static int share_budget(const cl_instance *inst, const prep *p, solve_ctx *ctx, int budget, cl_assignment *a,
-                        bool *done)
+/* The move budget shared out over the pools: a plan's levels are sums over pools, and the only link between
+ * pools is the budget. Each pool is solved alone for each budget it may get (from the moves it is forced to
+ * make up to the moves of its own optimum, beyond which more budget does not help), and a dynamic programme
+ * over the pools finds, for every total budget B up to kmax, the share whose sum of levels is least in the
+ * order of the command (lexicographic order is kept by sums, so the best share for the first pools stays
+ * best). Exact when every pool solve is proven. */
+typedef struct budget_dp {
+    int n, kmax;
+    pool_plan **plans; /* per pool, budgets lo..hi */
+    int *lo, *hi;
+    int *choice; /* choice[i * (kmax + 1) + B]: pool i's budget within total B for pools 0..i, or -1 */
+} budget_dp;
+
+static void dp_dispose(budget_dp *d)
+{
+    for (int i = 0; i < d->n && d->plans; i++) {
+        for (int b = d->lo[i]; d->plans[i] && b <= d->hi[i]; b++) {
+            free(d->plans[i][b - d->lo[i]].mgr);
+            free(d->plans[i][b - d->lo[i]].peer);
+        }
+        free(d->plans[i]);
+    }
+    free(d->plans);
+    free(d->lo);
+    free(d->hi);
+    free(d->choice);
+    memset(d, 0, sizeof *d);
+}
+
+/* Builds d for totals up to kmax. Returns CL_OK with *proven false when a pool solve was stopped by the time
+ * limit (the programme is then not built). */
+static int dp_build(budget_dp *d, const cl_instance *inst, const prep *p, solve_ctx *ctx, int kmax, bool *proven)
 {
     int n = p->n_comp, rc = CL_OK;
-    *done = n == 0;
-    if (n == 0)
-        return CL_OK;
-    pool_plan **plans = calloc((size_t)n + 1, sizeof *plans);
-    int *lo = calloc((size_t)n + 1, sizeof *lo), *hi = calloc((size_t)n + 1, sizeof *hi);
+    memset(d, 0, sizeof *d);
+    *proven = false;
+    d->n = n;
+    d->kmax = kmax;
+    d->plans = calloc((size_t)n + 1, sizeof *d->plans);
+    d->lo = calloc((size_t)n + 1, sizeof *d->lo);
+    d->hi = calloc((size_t)n + 1, sizeof *d->hi);
+    size_t nb = (size_t)kmax + 1;
+    d->choice = malloc(nb * ((size_t)n + 1) * sizeof *d->choice);
     int *mgr = malloc(((size_t)inst->n_clients + 1) * sizeof *mgr);
     int *peer = malloc(((size_t)inst->n_clients + 1) * sizeof *peer);
-    double *best = NULL, *next = NULL;
-    int *choice = NULL;
-    if (!plans || !lo || !hi || !mgr || !peer) {
+    double *best = calloc(nb * NLEVELS, sizeof *best), *next = malloc(nb * NLEVELS * sizeof *next);
+    if (!d->plans || !d->lo || !d->hi || !d->choice || !mgr || !peer || !best || !next) {
         rc = CL_ENOMEM;
         goto out;
     }
-    solve_ctx pc = *ctx;
-    pc.deadline = ctx->started + 0.5 * (ctx->deadline - ctx->started);
-    /* The pools' own optima, solved together: within the budget, they are the answer (with the status and
-     * bound of their solve: the budget only takes plans away, so a bound without it holds with it). */
-    solve_ctx fc = pc;
-    rc = solve_all(inst, p, &fc, CL_NONE, a->manager, a->peer);
-    cl_objective ob;
-    cl_objective_of(inst, a->manager, a->peer, &ob);
-    if (rc != CL_OK || ob.moves + ob.peer_moves <= budget) {
-        double deadline = ctx->deadline;
-        *ctx = fc;
-        ctx->deadline = deadline;
-        *done = true;
-        goto out;
-    }
-    if (fc.stopped_level > 0)
-        goto out; /* not proven: no exact share of the budget */
     int forced_all = 0;
     for (int i = 0; i < n; i++)
-        forced_all += (lo[i] = pool_forced(p, i));
-    /* Each pool's unconstrained optimum: its plan for any budget from its moves up. */
+        forced_all += (d->lo[i] = pool_forced(p, i));
     for (int i = 0; i < n && rc == CL_OK; i++) {
         pool_plan fp = {0};
-        solve_ctx c = pc;
+        solve_ctx c = *ctx;
         rc = solve_pool(inst, p, i, &c, CL_NONE, mgr, peer, &fp);
         ctx->gap = fmax(ctx->gap, c.gap);
-        if (rc != CL_OK || c.stopped_level > 0) {
-            free(fp.mgr);
-            free(fp.peer);
-            goto out;
+        int cap = kmax - (forced_all - d->lo[i]);
+        d->hi[i] = fp.moves < cap ? fp.moves : cap;
+        d->plans[i] = d->hi[i] >= d->lo[i] ? calloc((size_t)(d->hi[i] - d->lo[i] + 1), sizeof **d->plans) : NULL;
+        if (rc == CL_OK && c.stopped_level == 0 && d->plans[i] != NULL && fp.moves <= d->hi[i]) {
+            d->plans[i][fp.moves - d->lo[i]] = fp; /* its own optimum, for every budget from its moves up */
+            fp.mgr = fp.peer = NULL;
         }
-        hi[i] = fp.moves < budget - (forced_all - lo[i]) ? fp.moves : budget - (forced_all - lo[i]);
-        plans[i] = calloc((size_t)(hi[i] - lo[i] + 1), sizeof **plans);
-        if (plans[i] == NULL) {
-            free(fp.mgr);
-            free(fp.peer);
-            rc = CL_ENOMEM;
-            goto out;
-        }
-        if (fp.moves <= hi[i] && fp.moves >= lo[i]) {
-            plans[i][fp.moves - lo[i]] = fp;
-            hi[i] = fp.moves;
-        } else {
-            free(fp.mgr);
-            free(fp.peer);
-        }
-    }
-    /* Each pool under each smaller budget. */
-    for (int i = 0; i < n && rc == CL_OK; i++)
-        for (int b = lo[i]; b <= hi[i] && rc == CL_OK; b++) {
-            if (plans[i][b - lo[i]].mgr != NULL)
+        free(fp.mgr);
+        free(fp.peer);
+        if (rc == CL_OK && (c.stopped_level > 0 || d->plans[i] == NULL))
+            goto out; /* not proven, or no budget reaches its forced moves */
+        for (int b = d->lo[i]; b <= d->hi[i] && rc == CL_OK; b++) {
+            if (d->plans[i][b - d->lo[i]].mgr != NULL)
                 continue;
-            solve_ctx c = pc;
-            rc = solve_pool(inst, p, i, &c, b, mgr, peer, &plans[i][b - lo[i]]);
+            c = *ctx;
+            rc = solve_pool(inst, p, i, &c, b, mgr, peer, &d->plans[i][b - d->lo[i]]);
             ctx->gap = fmax(ctx->gap, c.gap);
             if (rc == CL_OK && c.stopped_level > 0)
                 goto out;
         }
+    }
     if (rc != CL_OK)
         goto out;
-    /* best[B]: the least sum of levels of the pools so far within budget B; choice[i][B]: pool i's budget. */
-    size_t nb = (size_t)budget + 1;
-    best = calloc(nb * NLEVELS, sizeof *best);
-    next = malloc(nb * NLEVELS * sizeof *next);
-    choice = malloc(nb * (size_t)n * sizeof *choice);
-    if (!best || !next || !choice) {
-        rc = CL_ENOMEM;
-        goto out;
-    }
-    memset(choice, 0xff, nb * (size_t)n * sizeof *choice); /* -1: no way within that budget */
+    memset(d->choice, 0xff, nb * (size_t)n * sizeof *d->choice); /* -1: no share within that total */
     for (int i = 0; i < n; i++) {
-        for (size_t B = 0; B < nb; B++) {
-            for (int b = lo[i]; b <= hi[i]; b++) {
-                const pool_plan *pp = &plans[i][b - lo[i]];
+        for (size_t B = 0; B < nb; B++)
+            for (int b = d->lo[i]; b <= d->hi[i]; b++) {
+                const pool_plan *pp = &d->plans[i][b - d->lo[i]];
                 if (pp->mgr == NULL || (size_t)pp->moves > B ||
-                    (i > 0 && choice[(size_t)(i - 1) * nb + B - (size_t)pp->moves] < 0))
+                    (i > 0 && d->choice[(size_t)(i - 1) * nb + B - (size_t)pp->moves] < 0))
                     continue;
                 double sum[NLEVELS];
                 for (int q = 0; q < NLEVELS; q++)
                     sum[q] = best[(B - (size_t)pp->moves) * NLEVELS + (size_t)q] + pp->v[q];
-                if (choice[(size_t)i * nb + B] < 0 || lex_cmp(sum, next + B * NLEVELS) < 0) {
+                if (d->choice[(size_t)i * nb + B] < 0 || lex_cmp(sum, next + B * NLEVELS) < 0) {
                     memcpy(next + B * NLEVELS, sum, sizeof sum);
-                    choice[(size_t)i * nb + B] = b;
+                    d->choice[(size_t)i * nb + B] = b;
                 }
             }
-        }
         double *t = best;
         best = next;
         next = t;
     }
-    if (choice[(size_t)(n - 1) * nb + nb - 1] < 0)
-        goto out; /* (cannot happen: the forced moves fit) */
-    for (int i = n - 1, B = budget; i >= 0; i--) {
-        const pool_plan *pp = &plans[i][choice[(size_t)i * nb + (size_t)B] - lo[i]];
-        int k = 0;
-        for (int c = p->comp_first[i]; c < p->comp_first[i + 1]; c++)
-            for (int q = 0; q < p->classes[c].n; q++, k++) {
-                a->manager[p->classes[c].clients[q]] = pp->mgr[k];
-                a->peer[p->classes[c].clients[q]] = pp->peer[k];
-            }
-        B -= pp->moves;
-    }
-    *done = true;
+    *proven = true;
 out:
-    for (int i = 0; i < n && plans; i++) {
-        for (int b = lo[i]; plans[i] && b <= hi[i]; b++) {
-            free(plans[i][b - lo[i]].mgr);
-            free(plans[i][b - lo[i]].peer);
-        }
-        free(plans[i]);
-    }
-    free(plans);
-    free(lo);
-    free(hi);
     free(mgr);
     free(peer);
     free(best);
     free(next);
-    free(choice);
     return rc;
 }
 
-/* Solves with the move budget (CL_NONE for none): pool by pool when that can be proven in half the time,
- * else the pools coupled by the budget in one model. */
+/* Writes the plan of the best share within total budget B into manager and peer; false when none. */
+static bool dp_plan(const budget_dp *d, const prep *p, int B, int *manager, int *peer)
+{
+    size_t nb = (size_t)d->kmax + 1;
+    if (d->n == 0 || B > d->kmax || d->choice[(size_t)(d->n - 1) * nb + (size_t)B] < 0)
+        return d->n == 0;
+    for (int i = d->n - 1; i >= 0; i--) {
+        const pool_plan *pp = &d->plans[i][d->choice[(size_t)i * nb + (size_t)B] - d->lo[i]];
+        int k = 0;
+        for (int c = p->comp_first[i]; c < p->comp_first[i + 1]; c++)
+            for (int q = 0; q < p->classes[c].n; q++, k++) {
+                manager[p->classes[c].clients[q]] = pp->mgr[k];
+                peer[p->classes[c].clients[q]] = pp->peer[k];
+            }
+        B -= pp->moves;
+    }
+    return true;
+}
+
+/* Solves with the move budget (CL_NONE for none). First the pools' own optima, with half the time at most:
+ * when they keep within the budget they are the answer, with the status and bound of their solve (the budget
+ * only takes plans away, so a bound without it holds with it). When the budget binds and they were proven,
+ * the budget is shared out over the pools (budget_dp), exactly if every pool solve is proven within the
+ * half; otherwise the pools are solved coupled by the budget in one model with the time left. */
 static int solve_budget(const cl_instance *inst, const prep *p, solve_ctx *ctx, int budget, cl_assignment *a)
 {
-    bool done = false;
-    int rc = budget == CL_NONE ? CL_OK : share_budget(inst, p, ctx, budget, a, &done);
-    if (rc != CL_OK || done)
+    if (budget == CL_NONE)
+        return solve_all(inst, p, ctx, CL_NONE, a->manager, a->peer);
+    solve_ctx half = *ctx;
+    half.deadline = ctx->started + 0.5 * (ctx->deadline - ctx->started);
+    solve_ctx fc = half;
+    int rc = solve_all(inst, p, &fc, CL_NONE, a->manager, a->peer);
+    cl_objective ob;
+    cl_objective_of(inst, a->manager, a->peer, &ob);
+    if (rc != CL_OK || ob.moves + ob.peer_moves <= budget) {
+        fc.deadline = ctx->deadline;
+        *ctx = fc;
         return rc;
+    }
+    if (fc.stopped_level == 0) {
+        budget_dp d;
+        bool proven;
+        rc = dp_build(&d, inst, p, &half, budget, &proven);
+        bool done = rc == CL_OK && proven && dp_plan(&d, p, budget, a->manager, a->peer);
+        ctx->gap = fmax(ctx->gap, half.gap);
+        dp_dispose(&d);
+        if (rc != CL_OK || done)
+            return rc;
+    }
     return solve_all(inst, p, ctx, budget, a->manager, a->peer);
 }
 
 /* Frontier of SPEC §5: for each budget from the forced moves up, the best imbalance (levels overload and
- * waitlist held first), until the budget reaches the moves of the unconstrained rebalance. */
+ * waitlist held first), until the budget reaches the moves of the unconstrained rebalance. From the budget
+ * shared out over the pools when every pool solve is proven (budget_dp), else from the pools coupled by each
+ * budget in turn; a frontier cut short by the time limit makes the status time_limit. */
 static int frontier(cl_assignment *a, const cl_instance *inst, prep *p, solve_ctx *ctx, int max_moves)
 {
     int cap = max_moves - p->forced + 1;
@@ -1986,14 +2005,23 @@ static int frontier(cl_assignment *a, const cl_instance *inst, prep *p, solve_ct
     int rc = mgr && peer ? CL_OK : CL_ENOMEM;
     cl_solve_opts o = *ctx->opts;
     o.balance_first = true;
+    solve_ctx dc = *ctx;
+    dc.opts = &o;
+    dc.stopped_level = 0;
+    budget_dp d = {0};
+    bool proven = false;
+    if (rc == CL_OK && max_moves >= 0)
+        rc = dp_build(&d, inst, p, &dc, max_moves, &proven);
     for (int k = p->forced; k <= max_moves && rc == CL_OK; k++) {
         solve_ctx c2 = *ctx;
         c2.opts = &o;
+        c2.stopped_level = 0;
         for (int c = 0; c < inst->n_clients; c++) {
             mgr[c] = a->manager[c];
             peer[c] = a->peer[c];
         }
-        rc = solve_all(inst, p, &c2, k, mgr, peer);
+        if (!(proven && dp_plan(&d, p, k, mgr, peer)))
+            rc = solve_all(inst, p, &c2, k, mgr, peer);
         if (rc != CL_OK)
             break;
         cl_objective ob;
@@ -2003,12 +2031,14 @@ static int frontier(cl_assignment *a, const cl_instance *inst, prep *p, solve_ct
             pt.imbalance = a->frontier[a->n_frontier - 1].imbalance; /* a stop by the time limit */
         a->frontier[a->n_frontier++] = pt;
         if (c2.stopped_level > 0) {
-            ctx->status = CL_TIME_LIMIT;
+            if (ctx->stopped_level == 0) /* the plan itself is proven: its levels are their own bound */
+                ctx->stopped_level = c2.stopped_level;
             break;
         }
         if (pt.imbalance <= a->obj.imbalance + 1e-9)
             break;
     }
+    dp_dispose(&d);
     free(mgr);
     free(peer);
     return rc;

@@ -538,6 +538,24 @@ static void test_budget_start(void **state)
     }
 }
 
+/* An intake with a current peer (SPEC §4.4: a peer change is a move): m1 ADULT_HOME, peers p1 and p2 (cap
+ * 20); c1 an intake of acuity 4 whose peer is p1; e1, e2 (acuity 4) on m1 and p1. Unbounded, rebalance
+ * gives c1 to p2: m1 12/20 (phi 0.36), p1 8/20 (0.16), p2 4/20 (0.04) = 0.56 with 1 peer move. With
+ * --max-moves 0, c1 keeps p1: 0.36 + 0.36 = 0.72, no move. */
+static void test_budget_intake_peer(void **state)
+{
+    (void)state;
+    plan p = solve("rebalance", CASE("budget-intake-peer"), "");
+    assert_level(&p, "imbalance", 0.56);
+    assert_level(&p, "peer_moves", 1);
+    plan_dispose(&p);
+    p = solve("rebalance", CASE("budget-intake-peer"), "--max-moves 0");
+    assert_level(&p, "imbalance", 0.72);
+    assert_level(&p, "peer_moves", 0);
+    assert_level(&p, "moves", 0);
+    plan_dispose(&p);
+}
+
 /* An existing client that no manager serves any more waits (SPEC §4.2) without being a move: i1 (the only
  * ICM manager) is inactive; c1 ICM acuity 2 on i1; c2 SCM on s1.
  *   The plan moves nobody, so --max-moves 0 must be accepted (SPEC §5: only forced moves count); the
@@ -728,6 +746,7 @@ int main(void)
         cmocka_unit_test(test_frontier),
         cmocka_unit_test(test_budget_counts_peer_moves),
         cmocka_unit_test(test_budget_start),
+        cmocka_unit_test(test_budget_intake_peer),
         cmocka_unit_test(test_dropped_client),
         cmocka_unit_test(test_dropped_client_budget),
         cmocka_unit_test(test_dropped_client_frontier),
