@@ -806,7 +806,7 @@ static bool try_relocs(unit *u, const reloc *r, int n, held *h, double *load, do
             dwait -= u->classes[r[q].cls].weight;
     }
     double dover = touched_over(u, r, n, load, pool) - before;
-    if (dover < -1e-9 || (dover < 1e-9 && dwait < -1e-9)) {
+    if (dover < -1e-9 || (dover < 1e-12 && dwait < -1e-9)) { /* (no creep past the held overload) */
         h->moves_left -= dmoves;
         return true;
     }
@@ -942,8 +942,8 @@ static void repair_over_wait(unit *u, double deadline)
             }
         }
     }
-    complete_solution(u);
 done:
+    complete_solution(u);
     free(h.first);
     free(h.at);
     free(load);
@@ -1298,6 +1298,8 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
             rc = clp_mip_solve(u->m, &p, u->sol, &r);
             if (rc != CL_OK)
                 goto done;
+            if (abs_gap > 0) /* the bound was of moves plus travel at under a quarter move */
+                r.bound -= 0.25;
         }
         if (solved && (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT)) {
             int n = clp_mip_ncols(u->m);
@@ -1334,8 +1336,9 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
             ctx->bound_gap = isfinite(r.bound) ? level_value(u, level, &e) - u->constant[level] - r.bound
                                                : level_value(u, level, &e);
             ctx->gap = r.gap;
-        } else if (ctx->opts->gap > 0 && r.gap > ctx->gap) {
-            ctx->gap = r.gap;
+        } else if (ctx->opts->gap > 0 && isfinite(r.bound)) { /* within --gap: what is not proven */
+            ctx->gap = fmax(ctx->gap, r.gap);
+            ctx->bound_gap = fmax(0, level_value(u, level, &e) - u->constant[level] - r.bound);
         }
     }
     /* Hold the level at what was reached. */
@@ -1492,13 +1495,12 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
             solve_ctx uc = *ctx;
             uc.deadline = clp_now() + share; /* (the repair's time counts in the share) */
             uc.stopped_level = 0;
+            uc.bound_gap = 0;
             if (level == L_OVER || level == L_WAIT)
                 repair_over_wait(u, clp_now() + 0.25 * share);
             rc = solve_level(u, level, &uc, label);
-            if (uc.stopped_level > 0) {
-                stopped = true;
-                bound_gap += fmax(0, uc.bound_gap);
-            }
+            stopped |= uc.stopped_level > 0;
+            bound_gap += fmax(0, uc.bound_gap); /* stopped, or solved only within --gap */
             level_gap = fmax(level_gap, uc.gap);
         }
         if (ctx->stopped_level == 0) /* the gap stated is that of the first level stopped, if any */
