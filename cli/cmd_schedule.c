@@ -15,7 +15,8 @@ static const char help[] =
     "Plans the week: each assigned client's weekly contact quota as visits on the client's days and the\n"
     "visitor's working days, real routes from and back to each staff member's base, joint adult-home visits,\n"
     "covering when a manager works none of a client's days, and the on-call rota. Levels in order:\n"
-    "shortfall, spread, travel, latest end. Without --assignment an assignment is computed first.\n"
+    "shortfall, spread, travel, latest end. Without --assignment an assignment is computed first, with\n"
+    "half of --time-limit (the limit is for the whole command).\n"
     "Output: caseload-schedule/1. --ics DIR writes DIR/<staff id>.ics, one calendar per staff member.\n";
 
 int cmd_schedule(int argc, char **argv)
@@ -75,7 +76,7 @@ int cmd_schedule(int argc, char **argv)
     } else {
         cl_solve_opts so;
         cl_solve_opts_init(&so);
-        so.time_limit_s = limit;
+        so.time_limit_s = limit / 2; /* one limit for the whole command: half of it for the assignment */
         so.gap = gap;
         so.progress = !co.quiet && isatty(STDERR_FILENO);
         if (cl_assign_solve(&a, inst, &so, &err) != CL_OK) {
