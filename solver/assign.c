@@ -75,6 +75,9 @@ typedef struct unit {
     int n_teams;
     int *team_over;
     clp_mip *m;
+    int *load_first;          /* the columns that load each staff member (local index, then n_staff + team position */
+    int *load_col;            /* for the team pools), in class order, with their coefficients: load_first[a] .. */
+    double *load_coef_of;     /* load_first[a + 1] */
     double constant[NLEVELS]; /* constant part of each level (moves: clients that must move) */
     bool phi_added;
     int budget;  /* rebalance --max-moves, CL_NONE when none */
@@ -188,9 +191,76 @@ static bool in_list(const int *l, int n, int s)
 
 /* ---- the model of a unit ---------------------------------------------------------------------------- */
 
+/* Class k's staff, list length and column on side 0 (managers) or 1 (peers). */
+static int side_staff(const cls *k, int side, int pos)
+{
+    return side == 0 ? k->e->mgr[pos] : k->e->peer[pos];
+}
+
+static int side_len(const cls *k, int side)
+{
+    return side == 0 ? k->e->n_mgr : k->e->n_peer;
+}
+
+static int side_col(const cls *k, int side, int pos)
+{
+    return (side == 0 ? k->x0 : k->y0) + pos;
+}
+
 static double load_coef(const unit *u, const cls *k, int s)
 {
     return u->inst->staff[s].team >= 0 ? k->acuity / u->inst->programs[k->level].caseload_cap : k->acuity;
+}
+
+/* Fills the load lists of the unit (see unit) in one pass over its classes. */
+static int build_load_lists(unit *u)
+{
+    const cl_instance *inst = u->inst;
+    int nl = u->n_staff + u->n_teams;
+    int *team_pos = malloc(((size_t)inst->n_teams + 1) * sizeof *team_pos);
+    u->load_first = calloc((size_t)nl + 2, sizeof *u->load_first);
+    if (team_pos == NULL || u->load_first == NULL) {
+        free(team_pos);
+        return CL_ENOMEM;
+    }
+    for (int t = 0; t < inst->n_teams; t++)
+        team_pos[t] = -1;
+    for (int t = 0; t < u->n_teams; t++)
+        team_pos[u->teams[t]] = u->n_staff + t;
+    for (int pass = 0; pass < 2; pass++) { /* count, then fill */
+        for (int i = 0; i < u->n_classes; i++) {
+            const cls *k = &u->classes[i];
+            for (int side = 0; side < 2; side++)
+                for (int t = 0; t < side_len(k, side); t++) {
+                    int s = side_staff(k, side, t), team = side == 0 ? inst->staff[s].team : CL_NONE;
+                    double c = side == 0 ? load_coef(u, k, s) : k->acuity;
+                    int lists[2] = {u->local[s], team >= 0 ? team_pos[team] : -1};
+                    for (int q = 0; q < 2; q++) {
+                        if (lists[q] < 0)
+                            continue;
+                        if (pass == 0) {
+                            u->load_first[lists[q] + 2]++;
+                        } else {
+                            int at = u->load_first[lists[q] + 1]++;
+                            u->load_col[at] = side_col(k, side, t);
+                            u->load_coef_of[at] = c;
+                        }
+                    }
+                }
+        }
+        if (pass == 0) {
+            for (int a = 0; a < nl; a++)
+                u->load_first[a + 2] += u->load_first[a + 1];
+            u->load_col = malloc(((size_t)u->load_first[nl + 1] + 1) * sizeof *u->load_col);
+            u->load_coef_of = malloc(((size_t)u->load_first[nl + 1] + 1) * sizeof *u->load_coef_of);
+            if (u->load_col == NULL || u->load_coef_of == NULL) {
+                free(team_pos);
+                return CL_ENOMEM;
+            }
+        }
+    }
+    free(team_pos);
+    return CL_OK;
 }
 
 static int build_unit(unit *u)
@@ -241,30 +311,21 @@ static int build_unit(unit *u)
         }
     }
     /* Load above the limit is overload, per staff member and per team pool. */
+    if (rc == CL_OK)
+        rc = build_load_lists(u);
     for (int a = 0; a < u->n_staff && rc == CL_OK; a++) {
         int s = u->staff[a];
         row.n = 0;
-        for (int i = 0; i < u->n_classes; i++) {
-            cls *k = &u->classes[i];
-            for (int t = 0; t < k->e->n_mgr; t++)
-                if (k->e->mgr[t] == s)
-                    vec_push(&row, k->x0 + t, load_coef(u, k, s));
-            for (int t = 0; t < k->e->n_peer; t++)
-                if (k->e->peer[t] == s)
-                    vec_push(&row, k->y0 + t, k->acuity);
-        }
+        for (int q = u->load_first[a]; q < u->load_first[a + 1]; q++)
+            vec_push(&row, u->load_col[q], u->load_coef_of[q]);
         vec_push(&row, u->over[a], -1);
         if (clp_mip_add_row(m, row.idx, row.val, row.n, -HUGE_VAL, cl_limit(inst, s)) < 0)
             rc = CL_EINTERNAL;
     }
     for (int t = 0; t < u->n_teams && rc == CL_OK; t++) {
         row.n = 0;
-        for (int i = 0; i < u->n_classes; i++) {
-            cls *k = &u->classes[i];
-            for (int q = 0; q < k->e->n_mgr; q++)
-                if (inst->staff[k->e->mgr[q]].team == u->teams[t])
-                    vec_push(&row, k->x0 + q, load_coef(u, k, k->e->mgr[q]));
-        }
+        for (int q = u->load_first[u->n_staff + t]; q < u->load_first[u->n_staff + t + 1]; q++)
+            vec_push(&row, u->load_col[q], u->load_coef_of[q]);
         vec_push(&row, u->team_over[t], -1);
         if (clp_mip_add_row(m, row.idx, row.val, row.n, -HUGE_VAL, cl_team_fte(inst, u->teams[t])) < 0)
             rc = CL_EINTERNAL;
@@ -408,17 +469,10 @@ static int add_phi(unit *u, double overload_allowed, bool hull)
         int segs = (int)ceil(umax / CL_PHI_STEP - 1e-9);
         if (segs < 1)
             segs = 1;
-        /* The load row of s without its overload column: reuse the coefficients. */
+        /* The load row of s without its overload column. */
         vec load = {0};
-        for (int i = 0; i < u->n_classes; i++) {
-            cls *k = &u->classes[i];
-            for (int t = 0; t < k->e->n_mgr; t++)
-                if (k->e->mgr[t] == s)
-                    vec_push(&load, k->x0 + t, load_coef(u, k, s));
-            for (int t = 0; t < k->e->n_peer; t++)
-                if (k->e->peer[t] == s)
-                    vec_push(&load, k->y0 + t, k->acuity);
-        }
+        for (int q = u->load_first[a]; q < u->load_first[a + 1]; q++)
+            vec_push(&load, u->load_col[q], u->load_coef_of[q]);
         for (int j = 1; j < segs && rc == CL_OK; j++) { /* segment 0's line is t >= 0 */
             double lo = j * CL_PHI_STEP, hi = lo + CL_PHI_STEP;
             /* fte * ((lo + hi) * L / base - lo * hi) <= t */
@@ -695,21 +749,6 @@ typedef struct held {
     reloc *at;      /* cls, side and from = position; to unused */
     int moves_left; /* moves the budget of rebalance --max-moves still allows (else a large number) */
 } held;
-
-static int side_staff(const cls *k, int side, int pos)
-{
-    return side == 0 ? k->e->mgr[pos] : k->e->peer[pos];
-}
-
-static int side_len(const cls *k, int side)
-{
-    return side == 0 ? k->e->n_mgr : k->e->n_peer;
-}
-
-static int side_col(const cls *k, int side, int pos)
-{
-    return (side == 0 ? k->x0 : k->y0) + pos;
-}
 
 static int held_build(const unit *u, held *h)
 {
@@ -1354,6 +1393,9 @@ done:
 static void unit_dispose(unit *u)
 {
     clp_mip_free(u->m);
+    free(u->load_first);
+    free(u->load_col);
+    free(u->load_coef_of);
     free(u->staff);
     free(u->local);
     free(u->over);
