@@ -2,15 +2,24 @@
  *
  * Formulation. Clients fall apart into independent pools: the components of the graph that links each
  * client to the managers and peers it may have. Every level of the objective is a sum over pools, so the
- * lexicographic optimum of the agency is the lexicographic optimum of each pool (a move budget couples the
- * pools, and is then solved as one model). Inside a pool, clients that are alike in everything the
- * objective sees (eligible managers and peers, acuity, level, current manager and peer, zone, and the
- * waitlist weight of an intake) form a class, and the model counts how many of a class go to each manager:
- * one integer per class and eligible manager instead of one binary per client. phi is convex, so the
- * imbalance needs no binaries: an epigraph variable per staff member above the lines of phi's segments,
- * added only for the utilizations the overload level still allows. Each level is solved to proven
- * optimality by GLPK's branch and cut, started from the previous level's solution (the first level from
- * "everyone stays, intakes wait"), then held by a row while the next level is solved.
+ * lexicographic optimum of the agency is the lexicographic optimum of each pool. Inside a pool, clients
+ * that are alike in everything the objective sees (eligible managers and peers, acuity, level, current
+ * manager and peer, zone, and the waitlist weight of an intake) form a class, and the model counts how many
+ * of a class go to each manager: one integer per class and eligible manager instead of one binary per
+ * client. phi is convex, so the imbalance needs no binaries: an epigraph variable per staff member above
+ * the lines of phi's segments (in rebalance also the chords of phi on the grid of reachable loads), added
+ * only for the utilizations the overload level still allows. Each level is solved to proven optimality by
+ * GLPK's branch and cut, started from the previous level's solution, then held by a row while the next
+ * level is solved.
+ *
+ * Starts and repairs. The first level starts from what a supervisor would do (initial_solution); before
+ * the overload and waitlist levels short ejection chains make room (repair_over_wait); before the moves,
+ * imbalance and travel levels cheap local searches (return_home, improve_imbalance, improve_travel) hand
+ * GLPK a good incumbent, and they alone serve the levels a time limit leaves unsolved (run_levels).
+ *
+ * A move budget (rebalance --max-moves) is the only link between pools: solve_budget tries the pools' own
+ * optima, then shares the budget out over the pools by a dynamic programme over per-pool solves
+ * (budget_dp, which also gives --frontier), and only as a fallback solves the pools coupled in one model.
  */
 #include "assign.h"
 
