@@ -1632,6 +1632,20 @@ typedef struct prep {
     int forced; /* moves the instance forces */
 } prep;
 
+/* Moves the instance forces in pool comp. */
+static int pool_forced(const prep *p, int comp)
+{
+    int n = 0;
+    for (int i = p->comp_first[comp]; i < p->comp_first[comp + 1]; i++) {
+        const cls *k = &p->classes[i];
+        if (k->cur >= 0 && !in_list(k->e->mgr, k->e->n_mgr, k->cur))
+            n += k->n;
+        if (k->curpeer >= 0 && !k->intake && !in_list(k->e->peer, k->e->n_peer, k->curpeer))
+            n += k->n;
+    }
+    return n;
+}
+
 static void prep_dispose(prep *p, int n_clients)
 {
     (void)n_clients;
@@ -1714,13 +1728,8 @@ static int prepare(prep *p, const cl_instance *inst)
     }
     for (int c = 0; c < nc; c++) {
         const elig *e = &p->e[c];
-        const cl_client *cl = &inst->clients[c];
-        if (cl->manager >= 0 && e->n_mgr > 0 && !in_list(e->mgr, e->n_mgr, cl->manager))
-            p->forced++; /* (a client nobody may serve waits: not a move) */
-        if (cl->peer >= 0 && cl->manager >= 0 && e->n_mgr > 0 && !in_list(e->peer, e->n_peer, cl->peer))
-            p->forced++;
         if (e->n_mgr == 0)
-            continue;
+            continue; /* (a client nobody may serve waits: not a move) */
         p->order[p->n_order++] = c;
         int r0 = find(parent, e->mgr[0]);
         for (int t = 1; t < e->n_mgr; t++)
@@ -1768,6 +1777,8 @@ static int prepare(prep *p, const cl_instance *inst)
         i = j;
     }
     p->comp_first[p->n_comp] = p->n_classes;
+    for (int i = 0; i < p->n_comp; i++)
+        p->forced += pool_forced(p, i);
 done:
     free(tmp);
     free(parent);
@@ -1868,20 +1879,6 @@ static int lex_cmp(const double *x, const double *y)
         if (fabs(x[q] - y[q]) > 1e-9 * (1 + fabs(x[q]) + fabs(y[q])))
             return x[q] < y[q] ? -1 : 1;
     return 0;
-}
-
-/* Moves the instance forces in pool comp. */
-static int pool_forced(const prep *p, int comp)
-{
-    int n = 0;
-    for (int i = p->comp_first[comp]; i < p->comp_first[comp + 1]; i++) {
-        const cls *k = &p->classes[i];
-        if (k->cur >= 0 && !in_list(k->e->mgr, k->e->n_mgr, k->cur))
-            n += k->n;
-        if (k->curpeer >= 0 && !k->intake && !in_list(k->e->peer, k->e->n_peer, k->curpeer))
-            n += k->n;
-    }
-    return n;
 }
 
 /* The move budget shared out over the pools: a plan's levels are sums over pools, and the only link between
