@@ -113,6 +113,11 @@ void clp_mip_set_row_bounds(clp_mip *m, int i, double lb, double ub)
     glp_set_row_bnds(m->lp, i + 1, bound_type(lb, ub), isfinite(lb) ? lb : 0, isfinite(ub) ? ub : 0);
 }
 
+void clp_mip_set_col_bounds(clp_mip *m, int j, double lb, double ub)
+{
+    glp_set_col_bnds(m->lp, j + 1, bound_type(lb, ub), isfinite(lb) ? lb : 0, isfinite(ub) ? ub : 0);
+}
+
 int clp_mip_nrows(const clp_mip *m)
 {
     return glp_get_num_rows(m->lp);

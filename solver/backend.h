@@ -43,6 +43,8 @@ int clp_mip_add_col(clp_mip *m, double lb, double ub, bool integer);
 int clp_mip_add_row(clp_mip *m, const int *cols, const double *vals, int n, double lb, double ub);
 /* Changes the bounds of row i. */
 void clp_mip_set_row_bounds(clp_mip *m, int i, double lb, double ub);
+/* Sets the bounds of column j (the model's last rows and bounds stay valid for what is solved next). */
+void clp_mip_set_col_bounds(clp_mip *m, int j, double lb, double ub);
 /* Number of rows; clp_mip_truncate_rows deletes the rows from index first on. */
 int clp_mip_nrows(const clp_mip *m);
 void clp_mip_truncate_rows(clp_mip *m, int first);
