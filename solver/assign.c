@@ -489,6 +489,20 @@ static double value_grid(const vec *e)
     return g;
 }
 
+/* Adds the chord of staff a's fte x phi between loads l0 and l1 (load: its load row) as a line below its
+ * epigraph variable: slope L - t <= slope l0 - f0. row: scratch. */
+static int add_chord(unit *u, int a, const vec *load, double l0, double l1, vec *row)
+{
+    const cl_staff *st = &u->inst->staff[u->staff[a]];
+    double base = cl_util_base(u->inst, u->staff[a]);
+    double f0 = st->fte * cl_phi(l0 / base), f1 = st->fte * cl_phi(l1 / base), slope = (f1 - f0) / (l1 - l0);
+    row->n = 0;
+    for (int q = 0; q < load->n; q++)
+        vec_push(row, load->idx[q], slope * load->val[q]);
+    vec_push(row, u->tcol[a], -1);
+    return clp_mip_add_row(u->m, row->idx, row->val, row->n, -HUGE_VAL, slope * l0 - f0) < 0 ? CL_EINTERNAL : CL_OK;
+}
+
 /* The lines of phi's segments, scaled by fte, above the epigraph variable t of each staff member, for
  * utilizations up to what the limit plus the overload still allowed permits. Where a breakpoint of phi falls
  * between two neighbouring loads a staff member can have, the chord between them is a tighter valid line:
@@ -533,16 +547,8 @@ static int add_phi(unit *u, double overload_allowed, bool hull)
             bool between = false;
             for (int j = 1; j < segs && prev >= 0; j++)
                 between |= j * CL_PHI_STEP * base > l0 + 1e-9 && j * CL_PHI_STEP * base < l1 - 1e-9;
-            if (between) {
-                double f0 = st->fte * cl_phi(l0 / base), f1 = st->fte * cl_phi(l1 / base);
-                double slope = (f1 - f0) / (l1 - l0);
-                row.n = 0;
-                for (int q = 0; q < load.n; q++)
-                    vec_push(&row, load.idx[q], slope * load.val[q]);
-                vec_push(&row, u->tcol[a], -1);
-                if (clp_mip_add_row(u->m, row.idx, row.val, row.n, -HUGE_VAL, slope * l0 - f0) < 0)
-                    rc = CL_EINTERNAL;
-            }
+            if (between)
+                rc = add_chord(u, a, &load, l0, l1, &row);
             prev = v;
         }
         double g = hull && r == NULL ? load_grid(&load) : 0, last = -1;
@@ -551,14 +557,7 @@ static int add_phi(unit *u, double overload_allowed, bool hull)
             if (fabs(b - round(b)) < 1e-9 || floor(b) == last)
                 continue;
             last = floor(b);
-            double l0 = floor(b) * g, f0 = st->fte * cl_phi(l0 / base), f1 = st->fte * cl_phi((l0 + g) / base);
-            double slope = (f1 - f0) / g; /* slope L - t <= slope l0 - f0 */
-            row.n = 0;
-            for (int q = 0; q < load.n; q++)
-                vec_push(&row, load.idx[q], slope * load.val[q]);
-            vec_push(&row, u->tcol[a], -1);
-            if (clp_mip_add_row(u->m, row.idx, row.val, row.n, -HUGE_VAL, slope * l0 - f0) < 0)
-                rc = CL_EINTERNAL;
+            rc = add_chord(u, a, &load, floor(b) * g, (floor(b) + 1) * g, &row);
         }
         vec_dispose(&load);
     }

@@ -556,6 +556,27 @@ static void test_budget_intake_peer(void **state)
     plan_dispose(&p);
 }
 
+/* The moves level leaves only the clients that must move free (solver/assign.c, pin_after_moves): SCM cap 10;
+ * m1 holds a1 (3) and a2..a5 (2 each), 11 of 10; m2 holds b1 (3) and b2 (2), m3 b3 and b4 (3 each). One move is the
+ * least (any one client of m1 brings it within 10), so m2 and m3 keep theirs and m1 sheds exactly one. Imbalance (phi
+ * is u^2 at these utilizations): a1 to m2 gives 0.8, 0.8, 0.6: 0.64 + 0.64 + 0.36 = 1.64; a1 to m3 0.64 + 0.25 + 0.81
+ * = 1.70; a 2 to m2 gives 0.9, 0.7, 0.6: 0.81 + 0.49 + 0.36 = 1.66; a 2 to m3 0.81 + 0.25 + 0.64 = 1.70. So a1 goes to
+ * m2: moves 1, imbalance 1.64. */
+static void test_shed_exactly(void **state)
+{
+    (void)state;
+    plan p = solve("assign", CASE("shed"), "");
+    assert_status(&p, "optimal");
+    assert_level(&p, "overload", 0);
+    assert_level(&p, "moves", 1);
+    assert_level(&p, "imbalance", 1.64);
+    assert_manager(&p, "a1", "m2");
+    assert_manager(&p, "a2", "m1");
+    assert_manager(&p, "b2", "m2");
+    assert_manager(&p, "b3", "m3");
+    plan_dispose(&p);
+}
+
 /* An existing client that no manager serves any more waits (SPEC §4.2) without being a move: i1 (the only
  * ICM manager) is inactive; c1 ICM acuity 2 on i1; c2 SCM on s1.
  *   The plan moves nobody, so --max-moves 0 must be accepted (SPEC §5: only forced moves count); the
@@ -747,6 +768,7 @@ int main(void)
         cmocka_unit_test(test_budget_counts_peer_moves),
         cmocka_unit_test(test_budget_start),
         cmocka_unit_test(test_budget_intake_peer),
+        cmocka_unit_test(test_shed_exactly),
         cmocka_unit_test(test_dropped_client),
         cmocka_unit_test(test_dropped_client_budget),
         cmocka_unit_test(test_dropped_client_frontier),
