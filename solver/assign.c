@@ -1152,62 +1152,78 @@ static double level_value(const unit *u, int level, const vec *e)
     return v;
 }
 
-/* Position of staff s among class k's managers, or -1. */
-static int mgr_pos(const cls *k, int s)
+/* Position of staff s in class k's list on side 0 (managers) or 1 (peers), or -1. */
+static int staff_pos(const cls *k, int side, int s)
 {
-    for (int t = 0; t < k->e->n_mgr; t++)
-        if (k->e->mgr[t] == s)
+    for (int t = 0; t < side_len(k, side); t++)
+        if (side_staff(k, side, t) == s)
             return t;
     return -1;
 }
 
-/* When a client's manager is full with clients who are not its own, the two trade places: the client goes
- * home and one of those goes where the client was, if it may be served there and nobody goes over a limit
- * or a pool. Moves drop by one or two; loads, and so overload and the waitlist, stay within the held
- * levels. Managers only (peers' loads do not depend on who holds whom). */
+/* Position of class k's current staff member in its list on side 0 (manager) or 1 (peer); -1 when it has
+ * none or may not keep the client. */
+static int cur_pos(const cls *k, int side)
+{
+    int s = side == 0 ? k->cur : k->curpeer;
+    for (int t = 0; t < side_len(k, side) && s >= 0; t++)
+        if (side_staff(k, side, t) == s)
+            return t;
+    return -1;
+}
+
+/* When a client's manager (peer) is full with clients who are not its own, the two trade places: the client
+ * goes home and one of those goes where the client was, if it may be served there and nobody goes over a
+ * limit or a pool. Moves drop by one or two; loads, and so overload and the waitlist, stay within the held
+ * levels. */
 static void swap_home(unit *u, double *load, double *pool, double deadline)
 {
     const cl_instance *inst = u->inst;
     for (bool changed = true; changed && clp_now() < deadline;) {
         changed = false;
-        for (int i = 0; i < u->n_classes && clp_now() < deadline; i++) {
-            const cls *ka = &u->classes[i];
-            int h = ka->cur >= 0 ? mgr_pos(ka, ka->cur) : -1;
-            for (int t = 0; h >= 0 && t < ka->e->n_mgr && u->sol[ka->x0 + h] < ka->n - 0.5; t++) {
-                if (t == h || u->sol[ka->x0 + t] < 0.5)
-                    continue;
-                int home = ka->cur, away = ka->e->mgr[t];
-                /* a client B at home whose own manager is not home, and who may be served at away */
-                for (int j = 0; j < u->n_classes && u->sol[ka->x0 + t] > 0.5; j++) {
-                    const cls *kb = &u->classes[j];
-                    int bh = mgr_pos(kb, home), ba = mgr_pos(kb, away);
-                    if (kb == ka || kb->cur == home || bh < 0 || ba < 0 || u->sol[kb->x0 + bh] < 0.5)
+        for (int i = 0; i < u->n_classes && clp_now() < deadline; i++)
+            for (int side = 0; side < 2; side++) {
+                const cls *ka = &u->classes[i];
+                int home = side == 0 ? ka->cur : ka->curpeer, h = home >= 0 ? staff_pos(ka, side, home) : -1;
+                for (int t = 0; h >= 0 && t < side_len(ka, side); t++) {
+                    if (t == h || u->sol[side_col(ka, side, t)] < 0.5)
                         continue;
-                    double dh = load_coef(u, ka, home) - load_coef(u, kb, home);
-                    double da = load_coef(u, kb, away) - load_coef(u, ka, away);
-                    int th = inst->staff[home].team, tw = inst->staff[away].team;
-                    if (load[u->local[home]] + dh > cl_limit(inst, home) + 1e-9 && dh > 0)
-                        continue;
-                    if (load[u->local[away]] + da > cl_limit(inst, away) + 1e-9 && da > 0)
-                        continue;
-                    if (th != tw && ((th >= 0 && dh > 0 && pool[th] + dh > cl_team_fte(inst, th) + 1e-9) ||
-                                     (tw >= 0 && da > 0 && pool[tw] + da > cl_team_fte(inst, tw) + 1e-9)))
-                        continue;
-                    u->sol[ka->x0 + t] -= 1;
-                    u->sol[ka->x0 + h] += 1;
-                    u->sol[kb->x0 + bh] -= 1;
-                    u->sol[kb->x0 + ba] += 1;
-                    load[u->local[home]] += dh;
-                    load[u->local[away]] += da;
-                    if (th >= 0)
-                        pool[th] += dh;
-                    if (tw >= 0)
-                        pool[tw] += da;
-                    changed = true;
-                    break;
+                    int away = side_staff(ka, side, t);
+                    /* a client B at home whose own staff member is not home, and who may be served at away */
+                    for (int j = 0; j < u->n_classes && u->sol[side_col(ka, side, t)] > 0.5; j++) {
+                        const cls *kb = &u->classes[j];
+                        int bh = staff_pos(kb, side, home), ba = staff_pos(kb, side, away);
+                        if (kb == ka || (side == 0 ? kb->cur : kb->curpeer) == home || bh < 0 || ba < 0 ||
+                            u->sol[side_col(kb, side, bh)] < 0.5)
+                            continue;
+                        double dh =
+                            side == 0 ? load_coef(u, ka, home) - load_coef(u, kb, home) : ka->acuity - kb->acuity;
+                        double da =
+                            side == 0 ? load_coef(u, kb, away) - load_coef(u, ka, away) : kb->acuity - ka->acuity;
+                        int th = side == 0 ? inst->staff[home].team : CL_NONE;
+                        int tw = side == 0 ? inst->staff[away].team : CL_NONE;
+                        if (load[u->local[home]] + dh > cl_limit(inst, home) + 1e-9 && dh > 0)
+                            continue;
+                        if (load[u->local[away]] + da > cl_limit(inst, away) + 1e-9 && da > 0)
+                            continue;
+                        if (th != tw && ((th >= 0 && dh > 0 && pool[th] + dh > cl_team_fte(inst, th) + 1e-9) ||
+                                         (tw >= 0 && da > 0 && pool[tw] + da > cl_team_fte(inst, tw) + 1e-9)))
+                            continue;
+                        u->sol[side_col(ka, side, t)] -= 1;
+                        u->sol[side_col(ka, side, h)] += 1;
+                        u->sol[side_col(kb, side, bh)] -= 1;
+                        u->sol[side_col(kb, side, ba)] += 1;
+                        load[u->local[home]] += dh;
+                        load[u->local[away]] += da;
+                        if (th >= 0)
+                            pool[th] += dh;
+                        if (tw >= 0)
+                            pool[tw] += da;
+                        changed = true;
+                        break;
+                    }
                 }
             }
-        }
     }
 }
 
@@ -1336,7 +1352,7 @@ static void improve_travel(unit *u, double deadline)
                         int s2 = k2->e->mgr[t2], a2 = u->local[s2];
                         if (s2 == s1 || u->sol[k2->x0 + t2] < 0.5)
                             continue;
-                        int p12 = mgr_pos(k1, s2), p21 = mgr_pos(k2, s1);
+                        int p12 = staff_pos(k1, 0, s2), p21 = staff_pos(k2, 0, s1);
                         if (p12 < 0 || p21 < 0)
                             continue;
                         /* (an intake's cur is CL_NONE: its terms cancel) */
@@ -1628,17 +1644,6 @@ static int cmp_shed(const void *pa, const void *pb)
 {
     double a = ((const shed *)pa)->coef, b = ((const shed *)pb)->coef;
     return a > b ? -1 : a < b;
-}
-
-/* Position of class k's current staff member in its list on side 0 (manager) or 1 (peer); -1 when it has
- * none or may not keep the client. */
-static int cur_pos(const cls *k, int side)
-{
-    int s = side == 0 ? k->cur : k->curpeer;
-    for (int t = 0; t < side_len(k, side) && s >= 0; t++)
-        if (side_staff(k, side, t) == s)
-            return t;
-    return -1;
 }
 
 /* The clients that must leave each staff member (local index, on side): with the existing clients that may stay
