@@ -1799,18 +1799,18 @@ static int pin_after_moves(unit *u)
     int *idx = malloc(((size_t)u->n_classes + 1) * sizeof *idx);
     double *one = malloc(((size_t)u->n_classes + 1) * sizeof *one);
     int rc = need && idx && one ? CL_OK : CL_ENOMEM;
-    int floor = 0;
-    for (int side = 0; side < 2 && rc == CL_OK && floor >= 0; side++) {
+    int least = 0;
+    for (int side = 0; side < 2 && rc == CL_OK && least >= 0; side++) {
         int f = shed_floor(u, side, need + side * u->n_staff);
-        floor = f < 0 ? -1 : floor + f;
+        least = f < 0 ? -1 : least + f;
     }
-    for (int i = 0; i < u->n_classes && rc == CL_OK && floor >= 0; i++) {
+    for (int i = 0; i < u->n_classes && rc == CL_OK && least >= 0; i++) {
         const cls *k = &u->classes[i];
         for (int side = 0; side < 2 && !k->intake; side++)
             if ((side == 0 ? k->cur : k->curpeer) >= 0 && cur_pos(k, side) < 0)
-                floor += k->n;
+                least += k->n;
     }
-    if (rc == CL_OK && floor >= 0 && moves <= floor + 0.5) {
+    if (rc == CL_OK && least >= 0 && moves <= least + 0.5) {
         for (int side = 0; side < 2; side++)
             for (int a = 0; a < u->n_staff && rc == CL_OK; a++) {
                 int n = 0, stay = 0;
