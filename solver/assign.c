@@ -94,6 +94,8 @@ typedef struct unit {
     bool phi_added;
     struct reach *reach;  /* per local staff: the loads it can still reach, once the moves level pins them */
     bool coarse;          /* a coarse unit (run_levels): its moves are its stay columns */
+    bool stopped;         /* some level of it was stopped by the time limit */
+    int from;             /* the first level (in the command's order) to solve; those before are held */
     int stay0, n_stay;    /* coarse units: the columns of the clients who keep their manager or peer, */
     int *stay_x, *stay_w; /* the x or y column and the waitlist column (or -1) each is bounded by, */
     double *stay_ub;      /* and how many have that manager or peer now */
@@ -1900,7 +1902,7 @@ static int run_range(unit *units, int n_units, solve_ctx *ctx, int q0, int q1)
     /* The cheap repairs may run a tenth of the limit past it, so that a plan stopped early is not left with
      * needless moves (20,000 clients: they took 4 minutes after a 30 s limit before they had a deadline). */
     double repair_deadline = ctx->deadline + 0.1 * ctx->opts->time_limit_s;
-    unit_run *runs = malloc(((size_t)n_units + 1) * sizeof *runs);
+    unit_run *runs = calloc((size_t)n_units + 1, sizeof *runs);
     int rc = runs != NULL ? CL_OK : CL_ENOMEM;
     for (int q = q0; q < q1 && rc == CL_OK; q++) {
         int level = order[q];
@@ -1909,6 +1911,10 @@ static int run_range(unit *units, int n_units, solve_ctx *ctx, int q0, int q1)
         for (int i = 0; i < n_units && rc == CL_OK; i++) {
             unit *u = &units[i];
             bool time_left = clp_now() < ctx->deadline;
+            if (q < u->from) { /* held already (run_levels) */
+                runs[i] = (unit_run){.rows = -1};
+                continue;
+            }
             if (level == L_IMB && !u->phi_added && time_left) { /* (phi's rows cost memory: only to solve) */
                 vec e = {0};
                 level_expr(u, L_OVER, &e);
@@ -1952,6 +1958,7 @@ static int run_range(unit *units, int n_units, solve_ctx *ctx, int q0, int q1)
             if (level == L_MOVES && !ctx->opts->balance_first)
                 rc = pin_after_moves(&units[i]);
             stopped |= runs[i].stopped > 0;
+            units[i].stopped |= runs[i].stopped > 0;
             bound_gap += fmax(0, runs[i].bound_gap); /* stopped, or solved only within --gap */
             level_gap = fmax(level_gap, runs[i].gap);
         }
@@ -2141,8 +2148,8 @@ static int coarse_keep(unit *c, double deadline)
 }
 
 /* Gives fine unit f the plan of its coarse unit c (the clients of a coarse class kept with their current
- * manager and peer where it has them) and holds the first two levels at their values. */
-static int coarse_back(unit *f, const unit *c, const cl_solve_opts *opts)
+ * manager and peer where it has them) and, with hold, holds the first two levels at their values. */
+static int coarse_back(unit *f, const unit *c, const cl_solve_opts *opts, bool hold)
 {
     int n = clp_mip_ncols(f->m), rc = CL_OK;
     double *room = malloc(((size_t)f->n_classes + 1) * sizeof *room);
@@ -2190,7 +2197,7 @@ static int coarse_back(unit *f, const unit *c, const cl_solve_opts *opts)
     complete_solution(f);
     const int *order = level_order(opts);
     vec e = {0};
-    for (int q = 0; q < 2 && rc == CL_OK; q++) {
+    for (int q = 0; q < 2 && hold && rc == CL_OK; q++) {
         level_expr(f, order[q], &e);
         double val = level_value(f, order[q], &e) - f->constant[order[q]];
         if (e.n > 0 && clp_mip_add_row(f->m, e.idx, e.val, e.n, -HUGE_VAL, val + 1e-7 * (1 + fabs(val))) < 0)
@@ -2218,20 +2225,31 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
     int rc = c != NULL && k != NULL ? CL_OK : CL_ENOMEM;
     for (int i = 0; i < n_units && rc == CL_OK; i++)
         rc = coarse_init(&c[i], &units[i], &k[i]);
+    /* The coarse levels get at most a quarter of the time left. Units they do not prove start the fine levels from
+     * their coarse plan (the coarse model is not always the easier: a generated 600-client agency's
+     * waitlist stalled there and starved the later levels). */
+    solve_ctx cc = *ctx;
+    cc.deadline = clp_now() + 0.25 * (ctx->deadline - clp_now());
     if (rc == CL_OK)
-        rc = run_range(c, n_units, ctx, 0, 2);
+        rc = run_range(c, n_units, &cc, 0, 2);
+    int from = 2;
     for (int i = 0; i < n_units && rc == CL_OK; i++) {
-        rc = coarse_keep(&c[i], clp_now() + 0.2 * (ctx->deadline - clp_now()) / (n_units - i));
+        if (!c[i].stopped)
+            rc = coarse_keep(&c[i], clp_now() + 0.2 * (ctx->deadline - clp_now()) / (n_units - i));
         if (rc == CL_OK)
-            rc = coarse_back(&units[i], &c[i], ctx->opts);
+            rc = coarse_back(&units[i], &c[i], ctx->opts, !c[i].stopped);
+        units[i].from = c[i].stopped ? 0 : 2;
+        from = c[i].stopped ? 0 : from;
     }
+    if (cc.stopped_level == 0) /* (else the fine levels state what is not proven) */
+        ctx->gap = fmax(ctx->gap, cc.gap);
     for (int i = 0; c != NULL && k != NULL && i < n_units; i++) {
         unit_dispose(&c[i]);
         free(k[i]);
     }
     free(c);
     free(k);
-    return rc == CL_OK ? run_range(units, n_units, ctx, 2, NLEVELS) : rc;
+    return rc == CL_OK ? run_range(units, n_units, ctx, from, NLEVELS) : rc;
 }
 
 /* Writes the unit's solution back to per-client managers and peers, deterministically: within a class, the

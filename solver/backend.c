@@ -255,9 +255,9 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
         for (int j = 0; j < m->ncols; j++)
             m->value[j] = glp_mip_col_val(m->lp, j + 1);
         r->objective = glp_mip_obj_val(m->lp);
-        if (info.closed) {
+        if (info.closed) { /* proven on the objective's grid: the incumbent is the bound */
             r->status = CLP_MIP_OPTIMAL;
-            r->bound = info.bound;
+            r->bound = r->objective;
         } else if (st == GLP_OPT || rc == 0 || rc == GLP_EMIPGAP) {
             r->status = CLP_MIP_OPTIMAL;
             r->bound = isfinite(info.bound) && info.bound <= r->objective

@@ -577,6 +577,21 @@ static void test_shed_exactly(void **state)
     plan_dispose(&p);
 }
 
+/* A level proven on its grid states no gap (found by a review): SCM cap 20 x fte 0.6 = 12; m1 holds 8 (e1-e5 at
+ * acuity 1, e6, e7 at 1.25, e8 at 0.5), room 4; intakes (acuity x priority) i1 0.75, i2 0.5 x 3 = 1.5, i3 3.
+ * All three need 4.25: placing i3 and i2 (3.5) leaves i1 waiting, 0.75; i3 and i1 (3.75) leave 1.5; so the
+ * waitlist is 0.75. With --gap 0.0001 the plan is optimal and solver.gap is 0 (it said 0.67: the LP bound of
+ * a level that GLPK's search closed on its grid of 0.75). */
+static void test_grid_gap(void **state)
+{
+    (void)state;
+    plan p = solve("assign", CASE("grid-gap"), "--gap 0.0001");
+    assert_status(&p, "optimal");
+    assert_level(&p, "waitlist", 0.75);
+    assert_true(json_number_value(json_object_get(json_object_get(p.root, "solver"), "gap")) == 0);
+    plan_dispose(&p);
+}
+
 /* An existing client that no manager serves any more waits (SPEC §4.2) without being a move: i1 (the only
  * ICM manager) is inactive; c1 ICM acuity 2 on i1; c2 SCM on s1.
  *   The plan moves nobody, so --max-moves 0 must be accepted (SPEC §5: only forced moves count); the
@@ -769,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_budget_start),
         cmocka_unit_test(test_budget_intake_peer),
         cmocka_unit_test(test_shed_exactly),
+        cmocka_unit_test(test_grid_gap),
         cmocka_unit_test(test_dropped_client),
         cmocka_unit_test(test_dropped_client_budget),
         cmocka_unit_test(test_dropped_client_frontier),
