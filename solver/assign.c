@@ -1519,10 +1519,12 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
             goto done;
         if (r.status == CLP_MIP_TIME_LIMIT || r.status == CLP_MIP_FAILED || r.status == CLP_MIP_INFEASIBLE) {
             /* (infeasible, with a feasible start in hand, is numerical trouble: nothing proven) */
+            /* The gap from the plan kept and the bound (GLPK's incumbent may be another plan). */
+            double v = level_value(u, level, &e) - u->constant[level];
+            bool known = r.status == CLP_MIP_TIME_LIMIT && isfinite(r.bound);
             ctx->stopped_level = level + 1;
-            ctx->bound_gap = isfinite(r.bound) ? level_value(u, level, &e) - u->constant[level] - r.bound
-                                               : level_value(u, level, &e);
-            ctx->gap = r.gap;
+            ctx->bound_gap = known ? v - r.bound : level_value(u, level, &e);
+            ctx->gap = !known ? 1 : v - r.bound < 1e-9 ? 0 : (v - r.bound) / fmax(fabs(v), 1e-9);
         } else if (ctx->opts->gap > 0 && isfinite(r.bound)) { /* within --gap: what is not proven */
             ctx->gap = fmax(ctx->gap, r.gap);
             ctx->bound_gap = fmax(0, level_value(u, level, &e) - u->constant[level] - r.bound);
