@@ -2211,12 +2211,12 @@ static int coarse_back(unit *f, const unit *c, const cl_solve_opts *opts, bool h
 
 /* Runs the levels of the command over the units. Without a move budget the first two levels (overload and the
  * waitlist, which see neither the current staff nor zones) are solved over coarser classes, with fewer columns
- * and less symmetry (2,500 clients: the waitlist proven in 25 s; over the fine classes 7.5 against a bound of 4
- * after 30 s), the waitlist minding the moves as well (coarse_stays); the plan is then shared out over the
- * fine classes for the later levels. */
+ * and less symmetry (2,500 clients: the waitlist proven in about 3 s; over the fine classes 7.5 against a
+ * bound of 4 after 30 s); a short search then looks for a coarse plan that keeps more clients with their staff
+ * (coarse_keep, the moves counted exactly by coarse_stays), and the plan is shared out over the fine classes
+ * for the later levels. */
 static int run_levels(unit *units, int n_units, solve_ctx *ctx)
 {
-
     bool coarse = n_units > 0;
     for (int i = 0; i < n_units; i++)
         coarse &= units[i].budget == CL_NONE;
