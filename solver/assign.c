@@ -18,7 +18,7 @@
  * Starts and repairs. The first level starts from what a supervisor would do (initial_solution); before
  * the overload and waitlist levels short ejection chains make room (repair_over_wait); before the moves,
  * imbalance and travel levels cheap local searches (return_home, improve_imbalance, improve_travel) hand
- * GLPK a good incumbent, and they alone serve the levels a time limit leaves unsolved (run_levels).
+ * GLPK a good incumbent, and they alone serve the levels a time limit leaves unsolved (run_range).
  *
  * A move budget (rebalance --max-moves) is the only link between pools: solve_budget tries the pools' own
  * optima, then shares the budget out over the pools by a dynamic programme over per-pool solves
