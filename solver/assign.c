@@ -1466,15 +1466,13 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
          * a step above the bound is proven optimal, which GLPK does not see by itself (300 clients: a travel
          * level stopped at 20 s closes at once). */
         double abs_gap = level == L_WAIT || level == L_MOVES || level == L_TRAVEL ? 0.999 * value_grid(&e) : 0;
-        /* A level whose values lie a step apart may mind the next level too, at a weight that keeps all of it
-         * under a quarter step: an incumbent within half a step of the bound is then a proven optimum of the
-         * level, and the search leaves a plan that already minds the next. Rebalance's moves mind travel (the
-         * example's rebalance in 4 s instead of 14; in assign the same with the imbalance made the moves level
-         * slower). */
-        int next = level == L_MOVES && ctx->opts->balance_first ? L_TRAVEL : -1;
-        double step = 1, next_ub = next >= 0 ? travel_ub(u) : 0;
-        bool mixed = next >= 0;
+        bool mixed = level == L_MOVES && ctx->opts->balance_first;
         if (mixed) {
+            /* Moves are whole numbers: with travel added at a weight that keeps it under a quarter of a
+             * move, an incumbent within half a move of the bound is a proven optimum of the moves, and the
+             * search leaves a solution that already minds travel (measured: the example's rebalance in
+             * 4 s instead of 14). In assign the same with the imbalance made the moves level slower. */
+            double ub = travel_ub(u);
             int n = clp_mip_ncols(u->m);
             double *coef = calloc((size_t)n + 1, sizeof *coef);
             vec ne = {0};
@@ -1482,16 +1480,16 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
                 rc = CL_ENOMEM;
                 goto done;
             }
-            level_expr(u, next, &ne);
+            level_expr(u, L_TRAVEL, &ne);
             for (int q = 0; q < e.n; q++)
                 coef[e.idx[q]] += e.val[q];
-            for (int q = 0; q < ne.n && next_ub > 0; q++)
-                coef[ne.idx[q]] += 0.25 * step * ne.val[q] / next_ub;
+            for (int q = 0; q < ne.n && ub > 0; q++)
+                coef[ne.idx[q]] += 0.25 * ne.val[q] / ub;
             for (int j = 0; j < n; j++)
                 clp_mip_set_obj(u->m, j, coef[j]);
             free(coef);
             vec_dispose(&ne);
-            abs_gap = 0.49 * step;
+            abs_gap = 0.49;
         }
         clp_mip_params p = {.time_limit_s = ctx->deadline - clp_now(),
                             .gap = ctx->opts->gap,
@@ -1511,8 +1509,8 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
             rc = clp_mip_solve(u->m, &p, u->sol, &r);
             if (rc != CL_OK)
                 goto done;
-            if (mixed) /* the bound was of the level plus the next at under a quarter step */
-                r.bound -= 0.25 * step;
+            if (mixed) /* the bound was of moves plus travel at under a quarter move */
+                r.bound -= 0.25;
         }
         if (solved && (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT) &&
             (rc = take_solution(u, level, &e, start_val)) != CL_OK)
@@ -1563,7 +1561,8 @@ static void unit_dispose(unit *u)
 }
 
 /* Collects the staff and teams of the unit's classes, allocates the per-staff arrays, builds the model (with the
- * move budget of rebalance --max-moves as a row, unless budget is CL_NONE) and its start. */
+ * move budget of rebalance --max-moves as a row, unless budget is CL_NONE) and an all-zero solution; the caller
+ * gives the start (initial_solution, or coarse_init's). */
 static int unit_init(unit *u, const cl_instance *inst, cls *classes, int n_classes, int budget)
 {
     memset(u, 0, sizeof *u);
@@ -1619,10 +1618,7 @@ static int unit_init(unit *u, const cl_instance *inst, cls *classes, int n_class
         u->budget = budget;
     }
     u->sol = calloc((size_t)clp_mip_ncols(u->m) + 1, sizeof *u->sol);
-    if (u->sol == NULL)
-        return CL_ENOMEM;
-    initial_solution(u);
-    return CL_OK;
+    return u->sol != NULL ? CL_OK : CL_ENOMEM;
 }
 
 /* Grows u->sol when columns were added (phi), keeping values, and recomputes the continuous ones. */
@@ -2110,7 +2106,6 @@ static int coarse_init(unit *c, const unit *f, cls **out)
     rc = unit_init(c, f->inst, k, n, CL_NONE);
     if (rc != CL_OK)
         return rc;
-    memset(c->sol, 0, (size_t)clp_mip_ncols(c->m) * sizeof *c->sol);
     for (int i = 0, j = 0, first = 0; i < f->n_classes; i++) {
         const cls *fk = &f->classes[i];
         if (i > 0 && !same_coarse(&f->classes[first], fk)) {
@@ -2484,6 +2479,8 @@ static int solve_all(const cl_instance *inst, const prep *p, solve_ctx *ctx, int
         int first = budget >= 0 ? 0 : p->comp_first[i];
         int last = budget >= 0 ? p->n_classes : p->comp_first[i + 1];
         rc = unit_init(&units[i], inst, p->classes + first, last - first, budget);
+        if (rc == CL_OK)
+            initial_solution(&units[i]);
     }
     if (rc == CL_OK)
         rc = run_levels(units, n_units, ctx);
@@ -2512,6 +2509,8 @@ static int solve_pool(const cl_instance *inst, const prep *p, int comp, solve_ct
     unit u;
     int first = p->comp_first[comp], last = p->comp_first[comp + 1];
     int rc = unit_init(&u, inst, p->classes + first, last - first, budget);
+    if (rc == CL_OK)
+        initial_solution(&u);
     if (rc == CL_OK)
         rc = run_levels(&u, 1, ctx);
     if (rc == CL_OK) {
