@@ -87,7 +87,7 @@ int cmd_schedule(int argc, char **argv)
     cl_schedule_opts o;
     cl_schedule_opts_init(&o);
     /* One limit for the whole command: what the assignment left, but never less than a little. */
-    o.time_limit_s = apath != NULL ? limit : fmax(limit - a->seconds, fmin(limit, 5.0));
+    o.time_limit_s = apath != NULL ? limit : fmax(limit - a->clock_s, fmin(limit, 5.0));
     o.gap = gap;
     o.progress = !co.quiet && isatty(STDERR_FILENO);
     if (cl_schedule_solve(&s, inst, a, &o, &err) != CL_OK) {

@@ -2791,6 +2791,7 @@ int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve
     }
     if (!(opts->time_limit_s > 0) || !(opts->gap >= 0 && opts->gap <= 1) || opts->max_moves < CL_NONE)
         return cl_error_set(err, CL_EUSAGE, "opts", "time_limit_s must be > 0, gap in [0, 1], max_moves >= 0");
+    double wall0 = clp_wall();
     solve_ctx ctx = {.opts = opts, .started = clp_now()};
     ctx.deadline = ctx.started + opts->time_limit_s;
     /* The model's size before any work, from clients and serving managers per program (an upper bound of
@@ -2850,7 +2851,8 @@ int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve
     }
     a->gap = ctx.gap;
     rc = clp_explain_assignment(a, inst);
-    a->seconds = clp_now() - ctx.started;
+    a->seconds = clp_wall() - wall0;
+    a->clock_s = clp_now() - ctx.started;
     cl_instance_fingerprint(inst, a->fingerprint);
 done:
     if (a != NULL && p.e != NULL)

@@ -20,11 +20,72 @@ struct clp_mip {
     int scratch;
 };
 
-double clp_now(void)
+/* ---- The clock time limits are read on ----------------------------------------------------------------------
+ * A limit read on the wall clock stops a search at a different point in each run, and the same input would
+ * give different plans (and scenarios' -j 2 other bytes than -j 1). So limits are read on a clock of the work
+ * done: GLPK's simplex iterations and search nodes weighted by the model's size, rows built and local-search
+ * steps, in seconds of the benchmark machine (fitted there on 556 solves of the assignment and schedule models
+ * by GLPK 5.0: most within 0.5-1.5 times their wall time, a few from 0.2 to 2.8; whole runs at a 20 s limit
+ * took 18-30 s). Where the count falls behind, the clock still runs at least at half the wall clock's pace:
+ * a limit is kept within twice its length, and only then (a machine far slower or busier than the
+ * benchmark's) may runs differ. */
+#define WORK_PER_STEP        1e-6    /* each reading of the clock: one step of a local search */
+#define WORK_PER_NONZERO     2e-7    /* a coefficient of a row built */
+#define WORK_PER_LP_ITER_DIM 7e-9    /* an iteration of the first LP (primal simplex), per row and column */
+#define WORK_PER_ITER_NZ     1.32e-8 /* an iteration in the search (dual simplex), per nonzero of the matrix */
+#define WORK_PER_NODE_DIM    1.49e-7 /* a call of the search's callback (a node: its LP, cuts, heuristics), */
+#define WORK_PER_NODE_NZ     1.13e-8 /* per row and column, and per nonzero */
+#define WORK_PER_ROOT_NZ     2.0e-7  /* and more at the root, where the cuts are made, per nonzero */
+#define WALL_SLACK           2.0     /* the clock never runs slower than the wall clock / WALL_SLACK */
+
+static struct {
+    bool started;
+    double wall0; /* clp_wall() at the last reset */
+    double work;  /* work counted since, in seconds */
+} work_clock;
+
+double clp_wall(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void clp_clock_reset(void)
+{
+    work_clock.started = true;
+    work_clock.wall0 = clp_wall();
+    work_clock.work = 0;
+}
+
+/* The clock without counting a step: for what is only shown (progress lines differ on a terminal). */
+static double clock_peek(void)
+{
+    if (!work_clock.started)
+        clp_clock_reset();
+    return fmax(work_clock.work, (clp_wall() - work_clock.wall0) / WALL_SLACK);
+}
+
+double clp_now(void)
+{
+    work_clock.work += WORK_PER_STEP;
+    return clock_peek();
+}
+
+/* Wall milliseconds until the clock reaches deadline at the latest (GLPK's own limit, a last resort). */
+static int wall_ms_until(double deadline)
+{
+    double ms = (work_clock.wall0 + WALL_SLACK * deadline - clp_wall()) * 1000;
+    return (int)fmin(fmax(ms, 1), 2e9);
+}
+
+/* Counts the simplex iterations lp did since *iterations on the clock, at per_iteration seconds each, and
+ * sets *iterations to its count. */
+static void count_iterations(glp_prob *lp, int *iterations, double per_iteration)
+{
+    int now = glp_get_it_cnt(lp);
+    work_clock.work += (now - *iterations) * per_iteration;
+    *iterations = now;
 }
 
 static int quiet_hook(void *info, const char *s)
@@ -105,6 +166,7 @@ int clp_mip_add_row(clp_mip *m, const int *cols, const double *vals, int n, doub
         k++;
     }
     glp_set_mat_row(m->lp, i, k, m->ind, m->val);
+    work_clock.work += WORK_PER_NONZERO * k;
     return i - 1;
 }
 
@@ -162,14 +224,20 @@ typedef struct cb_info {
     bool printed;
     bool closed;     /* stopped because incumbent - bound <= abs_gap */
     double deadline; /* clp_now() by which the search stops: GLPK's own tm_lim can run over by a tenth */
+    int iterations;  /* simplex iterations counted on the clock */
 } cb_info;
 
 static void callback(glp_tree *T, void *data)
 {
     cb_info *info = data;
     int reason = glp_ios_reason(T);
+    glp_prob *lp = glp_ios_get_prob(T);
+    count_iterations(lp, &info->iterations, WORK_PER_ITER_NZ * glp_get_num_nz(lp));
+    int node = glp_ios_curr_node(T);
+    bool root = node > 0 && glp_ios_node_level(T, node) == 0;
+    work_clock.work += WORK_PER_NODE_DIM * (glp_get_num_rows(lp) + glp_get_num_cols(lp)) +
+                       (WORK_PER_NODE_NZ + (root ? WORK_PER_ROOT_NZ : 0)) * glp_get_num_nz(lp);
     if (reason == GLP_IHEUR && info->start && !info->start_given) {
-        glp_prob *lp = glp_ios_get_prob(T);
         int n = glp_get_num_cols(lp);
         double *x = malloc(((size_t)n + 1) * sizeof *x);
         if (x) {
@@ -185,16 +253,14 @@ static void callback(glp_tree *T, void *data)
     if (clp_now() > info->deadline)
         glp_ios_terminate(T);
     if (info->p->abs_gap > 0 && best > 0 && !info->closed) {
-        glp_prob *lp = glp_ios_get_prob(T);
         if (glp_mip_status(lp) == GLP_FEAS && glp_mip_obj_val(lp) - info->bound <= info->p->abs_gap) {
             info->closed = true;
             glp_ios_terminate(T);
         }
     }
     if (info->p->progress && reason == GLP_ISELECT) {
-        double now = clp_now();
+        double now = clock_peek();
         if (now - info->p->started >= info->p->progress_after_s && now - info->last_print >= 0.5) {
-            glp_prob *lp = glp_ios_get_prob(T);
             double inc = glp_mip_obj_val(lp);
             double gap = glp_ios_mip_gap(T);
             fprintf(stderr, "\rcaseload: %-22s %7.1f s  incumbent %-12.6g bound %-12.6g gap %6.2f%%   ",
@@ -219,14 +285,18 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
     glp_init_smcp(&sm);
     sm.msg_lev = GLP_MSG_OFF;
     sm.presolve = GLP_OFF;
-    int lim_ms = (int)fmin(fmax(p->time_limit_s * 1000, 1), 2e9);
-    sm.tm_lim = lim_ms;
+    double deadline = t0 + p->time_limit_s;
+    sm.tm_lim = wall_ms_until(deadline);
+    double per_iteration = WORK_PER_LP_ITER_DIM * (glp_get_num_rows(m->lp) + m->ncols);
+    sm.it_lim = (int)fmin(fmax(p->time_limit_s / per_iteration, 1), 2e9);
+    int iterations = glp_get_it_cnt(m->lp);
     int rc = glp_simplex(m->lp, &sm);
     if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
         /* Retry from scratch once: a warm basis from an earlier level can go stale. */
         glp_adv_basis(m->lp, 0);
         rc = glp_simplex(m->lp, &sm);
     }
+    count_iterations(m->lp, &iterations, per_iteration);
     if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
         int st = glp_get_status(m->lp);
         r->status = st == GLP_NOFEAS ? CLP_MIP_INFEASIBLE : CLP_MIP_FAILED;
@@ -242,12 +312,13 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
     io.mir_cuts = GLP_ON;
     io.cov_cuts = GLP_ON;
     io.mip_gap = p->gap;
-    double left = p->time_limit_s - (clp_now() - t0);
-    io.tm_lim = (int)fmin(fmax(left * 1000, 1), 2e9);
-    cb_info info = {.p = p, .start = start, .bound = -HUGE_VAL, .last_print = 0, .deadline = t0 + p->time_limit_s};
+    io.tm_lim = wall_ms_until(deadline);
+    cb_info info = {
+        .p = p, .start = start, .bound = -HUGE_VAL, .deadline = deadline, .iterations = glp_get_it_cnt(m->lp)};
     io.cb_func = callback;
     io.cb_info = &info;
     rc = glp_intopt(m->lp, &io);
+    count_iterations(m->lp, &info.iterations, WORK_PER_ITER_NZ * glp_get_num_nz(m->lp));
     if (info.printed)
         fprintf(stderr, "\n");
     int st = glp_mip_status(m->lp);

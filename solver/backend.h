@@ -14,7 +14,7 @@ typedef enum clp_mip_status {
 } clp_mip_status;
 
 typedef struct clp_mip_params {
-    double time_limit_s; /* wall clock for this solve */
+    double time_limit_s; /* on clp_now()'s clock, for this solve */
     double gap;          /* relative gap accepted */
     double abs_gap;      /* stop once incumbent - bound <= abs_gap (0 = off): a proof when the objective's
                             values are that far apart */
@@ -31,8 +31,14 @@ typedef struct clp_mip_result {
     double gap;       /* relative gap between the two */
 } clp_mip_result;
 
-/* Seconds on a monotonic clock. */
+/* The clock every time limit is read on, in seconds: the solver's work counted in seconds of the benchmark
+ * machine, so that a limit stops the same computation at the same point in every run (backend.c says how;
+ * it runs at least at half the wall clock's pace). Each reading counts as one step of work. */
 double clp_now(void);
+/* Starts the clock again at zero (a scenario starts from the same reading in every worker). */
+void clp_clock_reset(void);
+/* Seconds on a monotonic wall clock: for reported durations, never for limits. */
+double clp_wall(void);
 
 clp_mip *clp_mip_new(void);
 void clp_mip_free(clp_mip *m);

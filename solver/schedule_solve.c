@@ -871,6 +871,7 @@ int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assig
         return cl_error_set(err, CL_EUSAGE, "opts", "time_limit_s must be positive and gap within 0..1");
     if (a == NULL || a->n_clients != inst->n_clients)
         return cl_error_set(err, CL_EUSAGE, "assignment", "the assignment does not match the instance's clients");
+    double wall0 = clp_wall();
     ctx k = {.inst = inst, .a = a, .opts = opts, .t0 = clp_now()};
     cl_schedule *s = NULL;
     int rc = CL_ENOMEM;
@@ -1004,7 +1005,7 @@ int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assig
     rc = CL_ENOMEM;
     if (cl_schedule_finish(s, inst) != CL_OK)
         goto done;
-    clp_schedule_set_solve_info(s, clp_now() - k.t0,
+    clp_schedule_set_solve_info(s, clp_wall() - wall0,
                                 k.limited    ? CL_SCHED_TIME_LIMIT
                                 : k.unproven ? CL_SCHED_FEASIBLE
                                              : CL_SCHED_OPTIMAL);
