@@ -28,7 +28,9 @@ struct clp_mip {
  * by GLPK 5.0: most within 0.5-1.5 times their wall time, a few from 0.2 to 2.8; whole runs at a 20 s limit
  * took 18-30 s). Where the count falls behind, the clock still runs at least at half the wall clock's pace:
  * a limit is kept within twice its length, and only then (a machine far slower or busier than the
- * benchmark's) may runs differ. */
+ * benchmark's) may runs differ. The count falls far behind on models of millions of columns (20,000 clients:
+ * a 30 s limit took 67 s), so once a model of WALL_CLOCK_COLUMNS is built the clock is the wall clock's for
+ * the rest of the run, and such runs, stopped by their limit, may differ. */
 #define WORK_PER_STEP        1e-6    /* each reading of the clock: one step of a local search */
 #define WORK_PER_NONZERO     2e-7    /* a coefficient of a row built */
 #define WORK_PER_LP_ITER_DIM 7e-9    /* an iteration of the first LP (primal simplex), per row and column */
@@ -37,12 +39,14 @@ struct clp_mip {
 #define WORK_PER_NODE_NZ     1.13e-8 /* per row and column, and per nonzero */
 #define WORK_PER_ROOT_NZ     2.0e-7  /* and more at the root, where the cuts are made, per nonzero */
 #define WALL_SLACK           2.0     /* the clock never runs slower than the wall clock / WALL_SLACK */
+#define WALL_CLOCK_COLUMNS   1000000 /* from a model this large on, the wall clock itself */
 
 static struct {
     bool started;
+    double slack; /* WALL_SLACK, or 1 once a model of WALL_CLOCK_COLUMNS was built */
     double wall0; /* clp_wall() at the last reset */
     double work;  /* work counted since, in seconds */
-} work_clock;
+} work_clock = {.slack = WALL_SLACK};
 
 double clp_wall(void)
 {
@@ -54,6 +58,7 @@ double clp_wall(void)
 void clp_clock_reset(void)
 {
     work_clock.started = true;
+    work_clock.slack = WALL_SLACK;
     work_clock.wall0 = clp_wall();
     work_clock.work = 0;
 }
@@ -61,9 +66,11 @@ void clp_clock_reset(void)
 /* The clock without counting a step: for what is only shown (progress lines differ on a terminal). */
 static double clock_peek(void)
 {
-    if (!work_clock.started)
-        clp_clock_reset();
-    return fmax(work_clock.work, (clp_wall() - work_clock.wall0) / WALL_SLACK);
+    if (!work_clock.started) { /* the first reading: the clock starts */
+        work_clock.started = true;
+        work_clock.wall0 = clp_wall();
+    }
+    return fmax(work_clock.work, (clp_wall() - work_clock.wall0) / work_clock.slack);
 }
 
 double clp_now(void)
@@ -75,7 +82,7 @@ double clp_now(void)
 /* Wall milliseconds until the clock reaches deadline at the latest (GLPK's own limit, a last resort). */
 static int wall_ms_until(double deadline)
 {
-    double ms = (work_clock.wall0 + WALL_SLACK * deadline - clp_wall()) * 1000;
+    double ms = (work_clock.wall0 + work_clock.slack * deadline - clp_wall()) * 1000;
     return (int)fmin(fmax(ms, 1), 2e9);
 }
 
@@ -132,6 +139,8 @@ static int bound_type(double lb, double ub)
 int clp_mip_add_col(clp_mip *m, double lb, double ub, bool integer)
 {
     int j = glp_add_cols(m->lp, 1);
+    if (m->ncols + 1 == WALL_CLOCK_COLUMNS)
+        work_clock.slack = 1; /* the rest of this run reads the wall clock (see the clock's comment) */
     glp_set_col_bnds(m->lp, j, bound_type(lb, ub), isfinite(lb) ? lb : 0, isfinite(ub) ? ub : 0);
     if (integer)
         glp_set_col_kind(m->lp, j, GLP_IV);
