@@ -21,32 +21,31 @@ struct clp_mip {
 };
 
 /* ---- The clock time limits are read on ----------------------------------------------------------------------
- * A limit read on the wall clock stops a search at a different point in each run, and the same input would
- * give different plans (and scenarios' -j 2 other bytes than -j 1). So limits are read on a clock of the work
- * done: GLPK's simplex iterations and search nodes weighted by the model's size, rows built and local-search
- * steps, in seconds of the benchmark machine (fitted there on 556 solves of the assignment and schedule models
- * by GLPK 5.0: most within 0.5-1.5 times their wall time, a few from 0.2 to 2.8; whole runs at a 20 s limit
- * took 18-30 s). Where the count falls behind, the clock still runs at least at half the wall clock's pace:
- * a limit is kept within twice its length, and only then (a machine far slower or busier than the
- * benchmark's) may runs differ. The count falls far behind on models of millions of columns (20,000 clients:
- * a 30 s limit took 67 s), so once a model of WALL_CLOCK_COLUMNS is built the clock is the wall clock's for
- * the rest of the run, and such runs, stopped by their limit, may differ. */
+ * The wall clock, unless a caller asks for the work clock (clp_clock_count_work): scenarios do, since a limit
+ * read on the wall clock stops a search at a different point in each run, and -j 2 would give other bytes
+ * than -j 1. The work clock counts GLPK's simplex iterations and search nodes weighted by the model's size,
+ * rows built and local-search steps, in seconds of the benchmark machine (fitted there on 556 solves of the
+ * assignment and schedule models by GLPK 5.0: most within 0.5-1.6 times their wall time, a few from 0.3 to
+ * 4). Where the count falls behind, it still runs at least at half the wall clock's pace: a limit is kept
+ * within twice its length, and only then (a machine far slower or busier than the benchmark's) may runs
+ * differ. It falls far behind on models of millions of columns (20,000 clients: a 30 s limit took 67 s),
+ * so once a model of WALL_CLOCK_COLUMNS is built it is the wall clock for the rest of the run. */
 #define WORK_PER_STEP        1e-6    /* each reading of the clock: one step of a local search */
 #define WORK_PER_NONZERO     2e-7    /* a coefficient of a row built */
 #define WORK_PER_LP_ITER_DIM 7e-9    /* an iteration of the first LP (primal simplex), per row and column */
-#define WORK_PER_ITER_NZ     1.32e-8 /* an iteration in the search (dual simplex), per nonzero of the matrix */
-#define WORK_PER_NODE_DIM    1.49e-7 /* a call of the search's callback (a node: its LP, cuts, heuristics), */
-#define WORK_PER_NODE_NZ     1.13e-8 /* per row and column, and per nonzero */
-#define WORK_PER_ROOT_NZ     2.0e-7  /* and more at the root, where the cuts are made, per nonzero */
-#define WALL_SLACK           2.0     /* the clock never runs slower than the wall clock / WALL_SLACK */
+#define WORK_PER_ITER_NZ     1.1e-8  /* an iteration in the search (dual simplex), per nonzero of the matrix */
+#define WORK_PER_NODE_DIM    1.54e-7 /* a call of the search's callback (a node: its LP, cuts, heuristics), */
+#define WORK_PER_NODE_NZ     1.37e-8 /* per row and column, and per nonzero */
+#define WORK_PER_ROOT_CUTS   5.7e-10 /* and at the root, where the cuts are made, per row times nonzero */
+#define WALL_SLACK           2.0     /* the work clock never runs slower than the wall clock / WALL_SLACK */
 #define WALL_CLOCK_COLUMNS   1000000 /* from a model this large on, the wall clock itself */
 
 static struct {
-    bool started;
-    double slack; /* WALL_SLACK, or 1 once a model of WALL_CLOCK_COLUMNS was built */
-    double wall0; /* clp_wall() at the last reset */
-    double work;  /* work counted since, in seconds */
-} work_clock = {.slack = WALL_SLACK};
+    bool counting; /* the work clock (clp_clock_count_work), not the wall clock */
+    double slack;  /* WALL_SLACK, or 1 once a model of WALL_CLOCK_COLUMNS was built */
+    double wall0;  /* clp_wall() when the count started */
+    double work;   /* work counted since, in seconds */
+} work_clock;
 
 double clp_wall(void)
 {
@@ -55,9 +54,9 @@ double clp_wall(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-void clp_clock_reset(void)
+void clp_clock_count_work(void)
 {
-    work_clock.started = true;
+    work_clock.counting = true;
     work_clock.slack = WALL_SLACK;
     work_clock.wall0 = clp_wall();
     work_clock.work = 0;
@@ -66,10 +65,8 @@ void clp_clock_reset(void)
 /* The clock without counting a step: for what is only shown (progress lines differ on a terminal). */
 static double clock_peek(void)
 {
-    if (!work_clock.started) { /* the first reading: the clock starts */
-        work_clock.started = true;
-        work_clock.wall0 = clp_wall();
-    }
+    if (!work_clock.counting)
+        return clp_wall();
     return fmax(work_clock.work, (clp_wall() - work_clock.wall0) / work_clock.slack);
 }
 
@@ -82,8 +79,8 @@ double clp_now(void)
 /* Wall milliseconds until the clock reaches deadline at the latest (GLPK's own limit, a last resort). */
 static int wall_ms_until(double deadline)
 {
-    double ms = (work_clock.wall0 + work_clock.slack * deadline - clp_wall()) * 1000;
-    return (int)fmin(fmax(ms, 1), 2e9);
+    double at = work_clock.counting ? work_clock.wall0 + work_clock.slack * deadline : deadline;
+    return (int)fmin(fmax((at - clp_wall()) * 1000, 1), 2e9);
 }
 
 /* Counts the simplex iterations lp did since *iterations on the clock, at per_iteration seconds each, and
@@ -140,7 +137,7 @@ int clp_mip_add_col(clp_mip *m, double lb, double ub, bool integer)
 {
     int j = glp_add_cols(m->lp, 1);
     if (m->ncols + 1 == WALL_CLOCK_COLUMNS)
-        work_clock.slack = 1; /* the rest of this run reads the wall clock (see the clock's comment) */
+        work_clock.slack = 1; /* the work clock is the wall clock's from here (see the clock's comment) */
     glp_set_col_bnds(m->lp, j, bound_type(lb, ub), isfinite(lb) ? lb : 0, isfinite(ub) ? ub : 0);
     if (integer)
         glp_set_col_kind(m->lp, j, GLP_IV);
@@ -244,8 +241,9 @@ static void callback(glp_tree *T, void *data)
     count_iterations(lp, &info->iterations, WORK_PER_ITER_NZ * glp_get_num_nz(lp));
     int node = glp_ios_curr_node(T);
     bool root = node > 0 && glp_ios_node_level(T, node) == 0;
-    work_clock.work += WORK_PER_NODE_DIM * (glp_get_num_rows(lp) + glp_get_num_cols(lp)) +
-                       (WORK_PER_NODE_NZ + (root ? WORK_PER_ROOT_NZ : 0)) * glp_get_num_nz(lp);
+    double rows = glp_get_num_rows(lp), nz = glp_get_num_nz(lp);
+    work_clock.work += WORK_PER_NODE_DIM * (rows + glp_get_num_cols(lp)) + WORK_PER_NODE_NZ * nz +
+                       (root ? WORK_PER_ROOT_CUTS * rows * nz : 0);
     if (reason == GLP_IHEUR && info->start && !info->start_given) {
         int n = glp_get_num_cols(lp);
         double *x = malloc(((size_t)n + 1) * sizeof *x);

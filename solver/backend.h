@@ -31,12 +31,14 @@ typedef struct clp_mip_result {
     double gap;       /* relative gap between the two */
 } clp_mip_result;
 
-/* The clock every time limit is read on, in seconds: the solver's work counted in seconds of the benchmark
- * machine, so that a limit stops the same computation at the same point in every run (backend.c says how;
- * it runs at least at half the wall clock's pace). Each reading counts as one step of work. */
+/* The clock every time limit is read on, in seconds: the wall clock, or after clp_clock_count_work the
+ * solver's work counted in seconds of the benchmark machine, so that a limit stops the same computation at
+ * the same point in every run (backend.c says how; it runs at least at half the wall clock's pace). Each
+ * reading counts as one step of work. */
 double clp_now(void);
-/* Starts the clock again at zero (a scenario starts from the same reading in every worker). */
-void clp_clock_reset(void);
+/* From now on (in this process) the clock counts work, starting at zero: a scenario starts from the same
+ * reading in every worker. */
+void clp_clock_count_work(void);
 /* Seconds on a monotonic wall clock: for reported durations, never for limits. */
 double clp_wall(void);
 

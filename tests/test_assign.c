@@ -687,33 +687,6 @@ static void test_deterministic(void **state)
         }
 }
 
-/* Also when the time limit stops the solve: limits are read on the clock of the work done (solver/backend.c),
- * so the search stops at the same point in every run. "stopped" is bench/gen.py --size S --seed 1 (150
- * clients); at these limits it stops in the imbalance or travel level; on the wall clock three runs gave
- * two or three different plans. */
-static void test_deterministic_at_limit(void **state)
-{
-    (void)state;
-#ifdef CL_SANITIZED
-    skip(); /* the sanitized build is several times slower than the machine the clock counts in */
-#endif
-    static const char *const limits[] = {"0.1", "0.2"};
-    for (size_t k = 0; k < sizeof limits / sizeof limits[0]; k++) {
-        run_result first = run_cli("assign %s --quiet --time-limit %s", CASE("stopped"), limits[k]);
-        assert_int_equal(first.status, 0);
-        assert_non_null(strstr(first.out, "\"status\": \"time_limit\""));
-        blank_seconds(first.out);
-        for (int again = 0; again < 2; again++) {
-            run_result r = run_cli("assign %s --quiet --time-limit %s", CASE("stopped"), limits[k]);
-            assert_int_equal(r.status, 0);
-            blank_seconds(r.out);
-            assert_string_equal(first.out, r.out);
-            run_result_dispose(&r);
-        }
-        run_result_dispose(&first);
-    }
-}
-
 /* ---- the independent exhaustive check --------------------------------------------------------------- */
 
 /* Solves instance with `caseload COMMAND OPTS` into DIR/plan-N.json and appends the check of that plan to
@@ -817,7 +790,6 @@ int main(void)
         cmocka_unit_test(test_dropped_client_frontier),
         cmocka_unit_test(test_reason_words),
         cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_deterministic_at_limit),
         cmocka_unit_test(test_exhaustive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

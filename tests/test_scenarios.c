@@ -367,9 +367,9 @@ static void test_jobs_identical(void **state)
     free(dir);
 }
 
-/* Also when solves stop at their time limit (limits are read on the clock of the work done). On the wall
- * clock -j 2 gave other bytes than -j 1 in most tries on these agencies at these limits (the first is
- * bench/gen.py --size S --seed 1, 150 clients). */
+/* Also when solves stop at their time limit (scenarios read limits on the work clock, solver/backend.c).
+ * On the wall clock -j 2 gave other bytes than -j 1 in most tries on these agencies at these limits
+ * (stopped.json is bench/gen.py --size S --seed 1, 150 clients). */
 static void test_jobs_identical_at_limit(void **state)
 {
     (void)state;
@@ -377,14 +377,14 @@ static void test_jobs_identical_at_limit(void **state)
     skip(); /* the sanitized build is several times slower than the machine the clock counts in */
 #endif
     static const char *const runs[][3] = {
-        {"assign/stopped/input.json", "scenarios/stopped-scenarios.json", "0.05"},
-        {"scenarios/gen60.json", "scenarios/gen60-scenarios.json", "0.01"},
+        {"stopped.json", "stopped-scenarios.json", "0.05"},
+        {"gen60.json", "gen60-scenarios.json", "0.01"},
     };
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
         run_result r1 =
-            run_cli("scenarios %s/../%s %s/../%s --time-limit %s -j 1", DATA, runs[k][0], DATA, runs[k][1], runs[k][2]);
+            run_cli("scenarios %s/%s %s/%s --time-limit %s -j 1", DATA, runs[k][0], DATA, runs[k][1], runs[k][2]);
         run_result r2 =
-            run_cli("scenarios %s/../%s %s/../%s --time-limit %s -j 2", DATA, runs[k][0], DATA, runs[k][1], runs[k][2]);
+            run_cli("scenarios %s/%s %s/%s --time-limit %s -j 2", DATA, runs[k][0], DATA, runs[k][1], runs[k][2]);
         assert_int_equal(r1.status, 0);
         assert_int_equal(r2.status, 0);
         assert_non_null(strstr(r1.out, "\"status\": \"time_limit\""));
