@@ -182,7 +182,7 @@ int clp_csv_read(clp_csv *out, const char *path, cl_diags *diags, cl_error *err)
         goto done;
     }
     parser = true;
-    size_t skip = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* a spreadsheet's BOM */
+    size_t skip = clp_bom_len(buf, len);
     size_t used = csv_parse(&p, buf + skip, len - skip, on_field, on_row, &ps);
     int ferr = used == len - skip ? csv_fini(&p, on_field, on_row, &ps) : -1;
     if (ps.nomem || csv_error(&p) == CSV_ENOMEM) {

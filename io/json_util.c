@@ -121,6 +121,11 @@ static void path_at(const char *text, size_t pos, char *out, size_t outsz)
         strcat(out, "...");
 }
 
+size_t clp_bom_len(const char *buf, size_t len)
+{
+    return len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 int clp_json_load(json_t **out, const char *path, cl_diags *diags, cl_error *err)
 {
     char *buf = NULL;
@@ -128,23 +133,26 @@ int clp_json_load(json_t **out, const char *path, cl_diags *diags, cl_error *err
     int rc = clp_slurp(&buf, &len, path, err);
     if (rc != CL_OK)
         return rc;
-    size_t ws = strspn(buf, " \t\r\n");
+    size_t bom = clp_bom_len(buf, len);
+    const char *text = buf + bom;
+    len -= bom;
+    size_t ws = strspn(text, " \t\r\n");
     if (ws == len) {
         cl_diags_add(diags, CL_ERRORSEV, "", "line 1, column 1: the file is empty (expected a JSON object)");
         free(buf);
         return CL_EINVALID;
     }
-    if (strlen(buf) != len) {
+    if (strlen(text) != len) {
         cl_diags_add(diags, CL_ERRORSEV, "", "the file holds a NUL byte (expected JSON text)");
         free(buf);
         return CL_EINVALID;
     }
     json_error_t je;
-    json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (root == NULL) {
         char where[512];
         size_t pos = je.position > 0 ? (size_t)je.position : 0;
-        path_at(buf, pos, where, sizeof where);
+        path_at(text, pos, where, sizeof where);
         cl_diags_add(diags, CL_ERRORSEV, where, "line %d, column %d: %s (expected valid JSON)", je.line, je.column,
                      je.text);
         free(buf);

@@ -11,6 +11,9 @@
 /* Reads a whole file ("-" = standard input) into a NUL-terminated buffer. Returns 0, CL_EIO or CL_ENOMEM;
  * *out (caller frees) and *len are set only on success. */
 int clp_slurp(char **out, size_t *len, const char *path, cl_error *err);
+/* Length of a UTF-8 byte order mark at the start of buf (3), or 0: editors and spreadsheets on Windows
+ * write one, and RFC 8259 and RFC 4180 readers may skip it. */
+size_t clp_bom_len(const char *buf, size_t len);
 
 /* Parses a JSON document from a file. Syntax problems (empty, truncated, bad UTF-8, duplicate keys, too
  * deep) are added to diags with the JSON path reached and the line and column, and CL_EINVALID is returned.

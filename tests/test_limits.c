@@ -333,6 +333,43 @@ static void test_odd_input_files(void **state)
     run_result_dispose(&r);
 }
 
+/* A file that starts with a UTF-8 byte order mark (as Windows editors save it) reads like the same file
+ * without; a mark alone is an empty file. */
+static void test_byte_order_mark(void **state)
+{
+    (void)state;
+    char *dir = temp_dir();
+    char path[4200], src[4200];
+    snprintf(path, sizeof path, "%s/agency.json", dir);
+    snprintf(src, sizeof src, "%s/valid/minimal/input.json", CL_TEST_DATA);
+    char *t = read_text(src);
+    assert_non_null(t);
+    run_result plain = run_cli("assign %s --quiet", src);
+    assert_int_equal(plain.status, 0);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "\xEF\xBB\xBF%s", t);
+    assert_int_equal(fclose(f), 0);
+    run_result marked = run_cli("assign %s --quiet", path);
+    if (marked.status != 0)
+        fail_msg("a file with a byte order mark exited %d: %s", marked.status, marked.err);
+    assert_string_equal(strstr(plain.out, "\"objective\""), strstr(marked.out, "\"objective\""));
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("\xEF\xBB\xBF", f);
+    assert_int_equal(fclose(f), 0);
+    run_result alone = run_cli("check %s", path);
+    assert_int_equal(alone.status, 3);
+    assert_non_null(strstr(alone.err, "empty"));
+    run_result_dispose(&plain);
+    run_result_dispose(&marked);
+    run_result_dispose(&alone);
+    free(t);
+    unlink(path);
+    rmdir(dir);
+    free(dir);
+}
+
 /* Text from the input is never printed raw to a terminal: an id or a name holding ESC, BEL or CR (a JSON
  * \u001b is valid) would let a file rewrite the user's screen or forge lines. Messages and the summary
  * show such bytes escaped (any form), so the output holds no control character but the newline. */
@@ -386,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_verify_plan_client_repeated),
         cmocka_unit_test(test_verify_plan_extremes),
         cmocka_unit_test(test_odd_input_files),
+        cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_no_control_chars_echoed),
         cmocka_unit_test(test_huge_agency_check),
     };
