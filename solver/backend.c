@@ -295,7 +295,8 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
     double deadline = t0 + p->time_limit_s;
     sm.tm_lim = wall_ms_until(deadline);
     double per_iteration = WORK_PER_LP_ITER_DIM * (glp_get_num_rows(m->lp) + m->ncols);
-    sm.it_lim = (int)fmin(fmax(p->time_limit_s / per_iteration, 1), 2e9);
+    if (work_clock.counting) /* the limit in iterations, which the work clock counts */
+        sm.it_lim = (int)fmin(fmax(p->time_limit_s / per_iteration, 1), 2e9);
     int iterations = glp_get_it_cnt(m->lp);
     int rc = glp_simplex(m->lp, &sm);
     if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
