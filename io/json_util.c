@@ -329,6 +329,23 @@ json_t *clp_jr_object(clp_jr *r, json_t *obj, const char *key)
     return typed(r, obj, key, is_object, "an object");
 }
 
+void clp_jr_each_object(clp_jr *r, json_t *arr, const char *key, const char *what,
+                        void (*each)(clp_jr *r, json_t *e, size_t i, void *ctx), void *ctx)
+{
+    size_t i;
+    json_t *e;
+    size_t l = clp_jr_key(r, key);
+    json_array_foreach (arr, i, e) {
+        size_t l2 = clp_jr_idx(r, i);
+        if (!json_is_object(e))
+            clp_jr_err(r, "%s where %s is expected (expected an object)", clp_json_type_name(e), what);
+        else
+            each(r, e, i, ctx);
+        clp_jr_pop(r, l2);
+    }
+    clp_jr_pop(r, l);
+}
+
 void clp_jr_missing(clp_jr *r, const char *key, const char *expected)
 {
     size_t l = clp_jr_key(r, key);

@@ -46,6 +46,10 @@ bool clp_jr_string(clp_jr *r, json_t *obj, const char *key, const char **v);
 /* Array and object: returns the value when present with the right type, NULL otherwise (reported). */
 json_t *clp_jr_array(clp_jr *r, json_t *obj, const char *key);
 json_t *clp_jr_object(clp_jr *r, json_t *obj, const char *key);
+/* Calls each(r, e, i, ctx) for every object e = arr[i] (arr may be NULL), with the path at key[i]; an element
+ * that is not an object is reported as "<type> where <what> is expected (expected an object)". */
+void clp_jr_each_object(clp_jr *r, json_t *arr, const char *key, const char *what,
+                        void (*each)(clp_jr *r, json_t *e, size_t i, void *ctx), void *ctx);
 /* Reports a missing required key at path.key. */
 void clp_jr_missing(clp_jr *r, const char *key, const char *expected);
 

@@ -274,6 +274,31 @@ static int load_format(json_t **root, const char *path, const char *format, clp_
     return CL_OK;
 }
 
+/* The reasons of an assignment's moves, read into it. */
+typedef struct moves_reading {
+    const cl_instance *inst;
+    cl_assignment *a;
+} moves_reading;
+
+static void move_at(clp_jr *jr, json_t *e, size_t i, void *ctx)
+{
+    (void)i;
+    moves_reading *mr = ctx;
+    int c = req_id(jr, mr->inst, e, "client", true);
+    const char *role = "manager", *why = NULL;
+    clp_jr_string(jr, e, "role", &role);
+    clp_jr_string(jr, e, "reason", &why);
+    if (strcmp(role, "manager") != 0 && strcmp(role, "peer") != 0) {
+        size_t l3 = clp_jr_key(jr, "role");
+        clp_jr_err(jr, "unknown role \"%.32s\" (expected manager or peer)", role);
+        clp_jr_pop(jr, l3);
+    } else if (c >= 0 && why != NULL) {
+        char **slot = strcmp(role, "peer") == 0 ? &mr->a->peer_move_reason[c] : &mr->a->move_reason[c];
+        free(*slot);
+        *slot = strdup(why);
+    }
+}
+
 int cl_report_add_assignment(cl_report *r, const char *path, cl_diags *diags, cl_error *err)
 {
     const cl_instance *inst = r->inst;
@@ -319,31 +344,7 @@ int cl_report_add_assignment(cl_report *r, const char *path, cl_diags *diags, cl
         clp_jr_err(&jr, "%s where the moves are expected (expected an array)", clp_json_type_name(moves));
         clp_jr_pop(&jr, l);
     }
-    size_t i;
-    json_t *e;
-    size_t l = clp_jr_key(&jr, "moves");
-    json_array_foreach (moves, i, e) {
-        size_t l2 = clp_jr_idx(&jr, i);
-        if (!json_is_object(e)) {
-            clp_jr_err(&jr, "%s where a move is expected (expected an object)", clp_json_type_name(e));
-        } else {
-            int c = req_id(&jr, inst, e, "client", true);
-            const char *role = "manager", *why = NULL;
-            clp_jr_string(&jr, e, "role", &role);
-            clp_jr_string(&jr, e, "reason", &why);
-            if (strcmp(role, "manager") != 0 && strcmp(role, "peer") != 0) {
-                size_t l3 = clp_jr_key(&jr, "role");
-                clp_jr_err(&jr, "unknown role \"%.32s\" (expected manager or peer)", role);
-                clp_jr_pop(&jr, l3);
-            } else if (c >= 0 && why != NULL) {
-                char **slot = strcmp(role, "peer") == 0 ? &a->peer_move_reason[c] : &a->move_reason[c];
-                free(*slot);
-                *slot = strdup(why);
-            }
-        }
-        clp_jr_pop(&jr, l2);
-    }
-    clp_jr_pop(&jr, l);
+    clp_jr_each_object(&jr, moves, "moves", "a move", move_at, &(moves_reading){inst, a});
     char fp[17];
     cl_instance_fingerprint(inst, fp);
     if (a->fingerprint[0] != '\0' && strcmp(a->fingerprint, fp) != 0) {
@@ -384,154 +385,117 @@ static bool grow(void **arr, int n, size_t sz)
     return true;
 }
 
-static void read_visits(cl_report *r, clp_jr *jr, json_t *root, bool *nomem)
+/* What the readers of a schedule's arrays add to. */
+typedef struct reading {
+    cl_report *r;
+    bool *nomem;
+} reading;
+
+static void visit_at(clp_jr *jr, json_t *e, size_t i, void *ctx)
 {
+    (void)i;
+    reading *rd = ctx;
+    cl_report *r = rd->r;
     const cl_instance *inst = r->inst;
-    json_t *arr = clp_jr_array(jr, root, "visits");
-    if (json_object_get(root, "visits") == NULL)
-        clp_jr_missing(jr, "visits", "an array of visits");
-    size_t i;
-    json_t *e;
-    size_t l = clp_jr_key(jr, "visits");
-    json_array_foreach (arr, i, e) {
-        size_t l2 = clp_jr_idx(jr, i);
-        if (!json_is_object(e)) {
-            clp_jr_err(jr, "%s where a visit is expected (expected an object)", clp_json_type_name(e));
-            clp_jr_pop(jr, l2);
-            continue;
-        }
-        visit v = {.zone = CL_NONE};
-        v.client = req_id(jr, inst, e, "client", true);
-        v.staff = req_id(jr, inst, e, "staff", false);
-        v.day = req_day(jr, e, "day");
-        v.start = req_time(jr, e, "start");
-        v.end = req_time(jr, e, "end");
-        v.joint_with = opt_staff(jr, inst, e, "joint_with");
-        v.covering_for = opt_staff(jr, inst, e, "covering_for");
-        const char *zone = NULL;
-        json_t *zv = json_object_get(e, "zone");
-        if (zv != NULL && !json_is_null(zv) && clp_jr_string(jr, e, "zone", &zone) &&
-            (v.zone = cl_instance_find_zone(inst, zone)) == CL_NONE) {
-            size_t l3 = clp_jr_key(jr, "zone");
-            clp_jr_err(jr, "unknown zone \"%.64s\" (expected one of the instance's zones)", zone);
-            clp_jr_pop(jr, l3);
-        }
-        if (v.start >= 0 && v.end >= 0 && v.end <= v.start) {
-            size_t l3 = clp_jr_key(jr, "end");
-            clp_jr_err(jr, "the visit ends before it starts (expected end after start)");
-            clp_jr_pop(jr, l3);
-        }
-        if (v.client >= 0 && v.staff >= 0 && v.day >= 0 && v.start >= 0 && v.end > v.start && v.joint_with >= -1 &&
-            v.covering_for >= -1) {
-            if (!grow((void **)&r->visits, r->n_visits, sizeof *r->visits))
-                *nomem = true;
-            else
-                r->visits[r->n_visits++] = v;
-        }
-        clp_jr_pop(jr, l2);
+    visit v = {.zone = CL_NONE};
+    v.client = req_id(jr, inst, e, "client", true);
+    v.staff = req_id(jr, inst, e, "staff", false);
+    v.day = req_day(jr, e, "day");
+    v.start = req_time(jr, e, "start");
+    v.end = req_time(jr, e, "end");
+    v.joint_with = opt_staff(jr, inst, e, "joint_with");
+    v.covering_for = opt_staff(jr, inst, e, "covering_for");
+    const char *zone = NULL;
+    json_t *zv = json_object_get(e, "zone");
+    if (zv != NULL && !json_is_null(zv) && clp_jr_string(jr, e, "zone", &zone) &&
+        (v.zone = cl_instance_find_zone(inst, zone)) == CL_NONE) {
+        size_t l3 = clp_jr_key(jr, "zone");
+        clp_jr_err(jr, "unknown zone \"%.64s\" (expected one of the instance's zones)", zone);
+        clp_jr_pop(jr, l3);
     }
-    clp_jr_pop(jr, l);
+    if (v.start >= 0 && v.end >= 0 && v.end <= v.start) {
+        size_t l3 = clp_jr_key(jr, "end");
+        clp_jr_err(jr, "the visit ends before it starts (expected end after start)");
+        clp_jr_pop(jr, l3);
+    }
+    if (v.client >= 0 && v.staff >= 0 && v.day >= 0 && v.start >= 0 && v.end > v.start && v.joint_with >= -1 &&
+        v.covering_for >= -1) {
+        if (!grow((void **)&r->visits, r->n_visits, sizeof *r->visits))
+            *rd->nomem = true;
+        else
+            r->visits[r->n_visits++] = v;
+    }
 }
 
-static void read_shortfall(cl_report *r, clp_jr *jr, json_t *root, bool *nomem)
+static void shortfall_at(clp_jr *jr, json_t *e, size_t i, void *ctx)
 {
-    json_t *arr = clp_jr_array(jr, root, "shortfall");
-    size_t i;
-    json_t *e;
-    size_t l = clp_jr_key(jr, "shortfall");
-    json_array_foreach (arr, i, e) {
-        size_t l2 = clp_jr_idx(jr, i);
-        if (!json_is_object(e)) {
-            clp_jr_err(jr, "%s where a shortfall is expected (expected an object)", clp_json_type_name(e));
+    (void)i;
+    reading *rd = ctx;
+    cl_report *r = rd->r;
+    shortfall_row s = {0};
+    const char *why = NULL;
+    s.client = req_id(jr, r->inst, e, "client", true);
+    s.required = opt_int(jr, e, "required", 0);
+    s.scheduled = opt_int(jr, e, "scheduled", 0);
+    clp_jr_string(jr, e, "reason", &why);
+    if (s.client >= 0) {
+        s.reason = strdup(why ? why : "");
+        if (s.reason == NULL || !grow((void **)&r->shortfalls, r->n_shortfalls, sizeof s)) {
+            free(s.reason);
+            *rd->nomem = true;
         } else {
-            shortfall_row s = {0};
-            const char *why = NULL;
-            s.client = req_id(jr, r->inst, e, "client", true);
-            s.required = opt_int(jr, e, "required", 0);
-            s.scheduled = opt_int(jr, e, "scheduled", 0);
-            clp_jr_string(jr, e, "reason", &why);
-            if (s.client >= 0) {
-                s.reason = strdup(why ? why : "");
-                if (s.reason == NULL || !grow((void **)&r->shortfalls, r->n_shortfalls, sizeof s)) {
-                    free(s.reason);
-                    *nomem = true;
-                } else {
-                    r->shortfalls[r->n_shortfalls++] = s;
-                }
-            }
+            r->shortfalls[r->n_shortfalls++] = s;
         }
-        clp_jr_pop(jr, l2);
     }
-    clp_jr_pop(jr, l);
 }
 
-static void read_oncall(cl_report *r, clp_jr *jr, json_t *root, bool *nomem)
+static void oncall_at(clp_jr *jr, json_t *e, size_t i, void *ctx)
 {
-    json_t *arr = clp_jr_array(jr, root, "on_call");
-    size_t i;
-    json_t *e;
-    size_t l = clp_jr_key(jr, "on_call");
-    json_array_foreach (arr, i, e) {
-        size_t l2 = clp_jr_idx(jr, i);
-        if (!json_is_object(e)) {
-            clp_jr_err(jr, "%s where an on-call day is expected (expected an object)", clp_json_type_name(e));
-        } else {
-            oncall_row o = {0};
-            const char *group = NULL;
-            if (!clp_jr_string(jr, e, "group", &group) && json_object_get(e, "group") == NULL)
-                clp_jr_missing(jr, "group", "\"agency\" or a team id");
-            if (group != NULL && strcmp(group, "agency") != 0 && cl_instance_find_team(r->inst, group) == CL_NONE) {
-                size_t l3 = clp_jr_key(jr, "group");
-                clp_jr_err(jr, "unknown group \"%.64s\" (expected \"agency\" or a team id)", group);
-                clp_jr_pop(jr, l3);
-                group = NULL;
-            }
-            o.day = req_day(jr, e, "day");
-            o.staff = req_id(jr, r->inst, e, "staff", false);
-            if (group != NULL && o.day >= 0 && o.staff >= 0) {
-                o.group = strdup(group);
-                if (o.group == NULL || !grow((void **)&r->oncall, r->n_oncall, sizeof o)) {
-                    free(o.group);
-                    *nomem = true;
-                } else {
-                    r->oncall[r->n_oncall++] = o;
-                }
-            }
-        }
-        clp_jr_pop(jr, l2);
+    (void)i;
+    reading *rd = ctx;
+    cl_report *r = rd->r;
+    oncall_row o = {0};
+    const char *group = NULL;
+    if (!clp_jr_string(jr, e, "group", &group) && json_object_get(e, "group") == NULL)
+        clp_jr_missing(jr, "group", "\"agency\" or a team id");
+    if (group != NULL && strcmp(group, "agency") != 0 && cl_instance_find_team(r->inst, group) == CL_NONE) {
+        size_t l3 = clp_jr_key(jr, "group");
+        clp_jr_err(jr, "unknown group \"%.64s\" (expected \"agency\" or a team id)", group);
+        clp_jr_pop(jr, l3);
+        group = NULL;
     }
-    clp_jr_pop(jr, l);
+    o.day = req_day(jr, e, "day");
+    o.staff = req_id(jr, r->inst, e, "staff", false);
+    if (group != NULL && o.day >= 0 && o.staff >= 0) {
+        o.group = strdup(group);
+        if (o.group == NULL || !grow((void **)&r->oncall, r->n_oncall, sizeof o)) {
+            free(o.group);
+            *rd->nomem = true;
+        } else {
+            r->oncall[r->n_oncall++] = o;
+        }
+    }
 }
 
-static void read_staffdays(cl_report *r, clp_jr *jr, json_t *root, bool *nomem)
+static void staffday_at(clp_jr *jr, json_t *e, size_t i, void *ctx)
 {
-    json_t *arr = clp_jr_array(jr, root, "staff_days");
-    size_t i;
-    json_t *e;
-    size_t l = clp_jr_key(jr, "staff_days");
-    json_array_foreach (arr, i, e) {
-        size_t l2 = clp_jr_idx(jr, i);
-        if (!json_is_object(e)) {
-            clp_jr_err(jr, "%s where a staff day is expected (expected an object)", clp_json_type_name(e));
-        } else {
-            staffday_row d = {.end = -1};
-            d.staff = req_id(jr, r->inst, e, "staff", false);
-            d.day = req_day(jr, e, "day");
-            d.visits = opt_int(jr, e, "visits", 0);
-            d.visit_minutes = opt_int(jr, e, "visit_minutes", 0);
-            d.travel_minutes = opt_int(jr, e, "travel_minutes", 0);
-            if (json_object_get(e, "end") != NULL)
-                d.end = req_time(jr, e, "end");
-            if (d.staff >= 0 && d.day >= 0) {
-                if (!grow((void **)&r->staffdays, r->n_staffdays, sizeof d))
-                    *nomem = true;
-                else
-                    r->staffdays[r->n_staffdays++] = d;
-            }
-        }
-        clp_jr_pop(jr, l2);
+    (void)i;
+    reading *rd = ctx;
+    cl_report *r = rd->r;
+    staffday_row d = {.end = -1};
+    d.staff = req_id(jr, r->inst, e, "staff", false);
+    d.day = req_day(jr, e, "day");
+    d.visits = opt_int(jr, e, "visits", 0);
+    d.visit_minutes = opt_int(jr, e, "visit_minutes", 0);
+    d.travel_minutes = opt_int(jr, e, "travel_minutes", 0);
+    if (json_object_get(e, "end") != NULL)
+        d.end = req_time(jr, e, "end");
+    if (d.staff >= 0 && d.day >= 0) {
+        if (!grow((void **)&r->staffdays, r->n_staffdays, sizeof d))
+            *rd->nomem = true;
+        else
+            r->staffdays[r->n_staffdays++] = d;
     }
-    clp_jr_pop(jr, l);
 }
 
 int cl_report_add_schedule(cl_report *r, const char *path, cl_diags *diags, cl_error *err)
@@ -544,10 +508,14 @@ int cl_report_add_schedule(cl_report *r, const char *path, cl_diags *diags, cl_e
     int rc = load_format(&root, path, "caseload-schedule/1", &jr, err);
     if (rc != CL_OK)
         goto done;
-    read_visits(r, &jr, root, &nomem);
-    read_shortfall(r, &jr, root, &nomem);
-    read_oncall(r, &jr, root, &nomem);
-    read_staffdays(r, &jr, root, &nomem);
+    reading rd = {r, &nomem};
+    json_t *visits = clp_jr_array(&jr, root, "visits");
+    if (json_object_get(root, "visits") == NULL)
+        clp_jr_missing(&jr, "visits", "an array of visits");
+    clp_jr_each_object(&jr, visits, "visits", "a visit", visit_at, &rd);
+    clp_jr_each_object(&jr, clp_jr_array(&jr, root, "shortfall"), "shortfall", "a shortfall", shortfall_at, &rd);
+    clp_jr_each_object(&jr, clp_jr_array(&jr, root, "on_call"), "on_call", "an on-call day", oncall_at, &rd);
+    clp_jr_each_object(&jr, clp_jr_array(&jr, root, "staff_days"), "staff_days", "a staff day", staffday_at, &rd);
     json_t *m = clp_jr_object(&jr, root, "metrics");
     if (m != NULL) {
         size_t l = clp_jr_key(&jr, "metrics");
@@ -625,6 +593,26 @@ static bool collect_metrics(scenario *s, json_t *obj)
     return ok;
 }
 
+static void scenario_at(clp_jr *jr, json_t *e, size_t i, void *ctx)
+{
+    reading *rd = ctx;
+    cl_report *r = rd->r;
+    scenario s = {0};
+    const char *name = NULL;
+    char dflt[32];
+    snprintf(dflt, sizeof dflt, "scenario %zu", i + 1);
+    clp_jr_string(jr, e, "name", &name);
+    s.name = strdup(name ? name : dflt);
+    json_t *m = json_object_get(e, "metrics");
+    if (s.name == NULL || (json_is_object(m) && !collect_metrics(&s, m)) ||
+        !grow((void **)&r->scen, r->n_scen, sizeof s)) {
+        scenario_dispose(&s);
+        *rd->nomem = true;
+    } else {
+        r->scen[r->n_scen++] = s;
+    }
+}
+
 int cl_report_add_scenarios(cl_report *r, const char *path, cl_diags *diags, cl_error *err)
 {
     clp_jr jr = {.d = diags};
@@ -638,33 +626,7 @@ int cl_report_add_scenarios(cl_report *r, const char *path, cl_diags *diags, cl_
     json_t *arr = clp_jr_array(&jr, root, "scenarios");
     if (json_object_get(root, "scenarios") == NULL)
         clp_jr_missing(&jr, "scenarios", "an array of scenarios");
-    size_t i;
-    json_t *e;
-    size_t l = clp_jr_key(&jr, "scenarios");
-    json_array_foreach (arr, i, e) {
-        size_t l2 = clp_jr_idx(&jr, i);
-        if (!json_is_object(e)) {
-            clp_jr_err(&jr, "%s where a scenario is expected (expected an object)", clp_json_type_name(e));
-            clp_jr_pop(&jr, l2);
-            continue;
-        }
-        scenario s = {0};
-        const char *name = NULL;
-        char dflt[32];
-        snprintf(dflt, sizeof dflt, "scenario %zu", i + 1);
-        clp_jr_string(&jr, e, "name", &name);
-        s.name = strdup(name ? name : dflt);
-        json_t *m = json_object_get(e, "metrics");
-        if (s.name == NULL || (json_is_object(m) && !collect_metrics(&s, m)) ||
-            !grow((void **)&r->scen, r->n_scen, sizeof s)) {
-            scenario_dispose(&s);
-            nomem = true;
-        } else {
-            r->scen[r->n_scen++] = s;
-        }
-        clp_jr_pop(&jr, l2);
-    }
-    clp_jr_pop(&jr, l);
+    clp_jr_each_object(&jr, arr, "scenarios", "a scenario", scenario_at, &(reading){r, &nomem});
     json_t *b = json_object_get(root, "baseline");
     if (json_is_object(b)) {
         json_t *bm = json_object_get(b, "metrics");
