@@ -21,16 +21,18 @@ struct clp_mip {
 };
 
 /* ---- The clock time limits are read on ----------------------------------------------------------------------
- * The wall clock, unless a caller asks for the work clock (clp_clock_count_work): scenarios do, since a limit
+ * The wall clock, unless a caller asks for the work clock (clp_clock_count_work): each scenario does, since a limit
  * read on the wall clock stops a search at a different point in each run, and -j 2 would give other bytes
  * than -j 1. The work clock counts GLPK's simplex iterations and search nodes weighted by the model's size,
  * rows built and local-search steps, in seconds of the benchmark machine (fitted there on 556 solves of the
  * assignment and schedule models by GLPK 5.0: most within 0.5-1.6 times their wall time, a few from 0.3 to
- * 4). Where the count falls far behind, it still runs at least at a tenth of the wall clock's pace: a limit
- * is kept within ten times its length, and only then (a machine ten times slower or busier than the
- * benchmark's) may runs differ: with twice, two other busy processes on the 2 cores made -j 1 and -j 2
- * differ in 6 of 6 tries. The count falls far behind on models of millions of columns (20,000 clients: a
- * 30 s limit took 67 s), so once a model of WALL_CLOCK_COLUMNS is built it is the wall clock from then on. */
+ * 4). Where the count falls far behind, it still runs at least at a tenth of the wall clock's pace after a
+ * second's grace: a limit is kept within ten times its length plus a second, and only then (a machine ten
+ * times slower or busier than the benchmark's) may runs differ. With half the pace and no grace, two other
+ * busy processes on the 2 cores made -j 1 and -j 2 differ in 6 of 6 tries, and a pause of 5 ms at the start
+ * of a task (one time slice of a loaded machine) was enough to change a plan. The count falls far behind
+ * on models of millions of columns (20,000 clients: a 30 s limit took 67 s), so once a model of
+ * WALL_CLOCK_COLUMNS is built it follows the wall clock (after the grace) from then on. */
 #define WORK_PER_STEP        1e-6    /* each reading of the clock: one step of a local search */
 #define WORK_PER_NONZERO     2e-7    /* a coefficient of a row built */
 #define WORK_PER_LP_ITER_DIM 7e-9    /* an iteration of the first LP (primal simplex), per row and column */
@@ -39,10 +41,11 @@ struct clp_mip {
 #define WORK_PER_NODE_NZ     1.37e-8 /* per row and column, and per nonzero */
 #define WORK_PER_ROOT_CUTS   5.7e-10 /* and at the root, where the cuts are made, per row times nonzero */
 #define WALL_SLACK           10.0    /* the work clock never runs slower than the wall clock / WALL_SLACK */
+#define WALL_GRACE           1.0     /* after WALL_GRACE seconds of the wall clock */
 #define WALL_CLOCK_COLUMNS   1000000 /* from a model this large on, the wall clock itself */
 
 static struct {
-    bool counting; /* the work clock (clp_clock_count_work), not the wall clock */
+    bool counting; /* the work clock (clp_clock_count_work(true)), not the wall clock */
     double slack;  /* WALL_SLACK, or 1 once a model of WALL_CLOCK_COLUMNS was built */
     double wall0;  /* clp_wall() when the count started */
     double work;   /* work counted since, in seconds */
@@ -55,9 +58,9 @@ double clp_wall(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-void clp_clock_count_work(void)
+void clp_clock_count_work(bool on)
 {
-    work_clock.counting = true;
+    work_clock.counting = on;
     work_clock.slack = WALL_SLACK;
     work_clock.wall0 = clp_wall();
     work_clock.work = 0;
@@ -68,7 +71,7 @@ static double clock_peek(void)
 {
     if (!work_clock.counting)
         return clp_wall();
-    return fmax(work_clock.work, (clp_wall() - work_clock.wall0) / work_clock.slack);
+    return fmax(work_clock.work, (clp_wall() - work_clock.wall0 - WALL_GRACE) / work_clock.slack);
 }
 
 double clp_now(void)
@@ -80,7 +83,7 @@ double clp_now(void)
 /* Wall milliseconds until the clock reaches deadline at the latest (GLPK's own limit, a last resort). */
 static int wall_ms_until(double deadline)
 {
-    double at = work_clock.counting ? work_clock.wall0 + work_clock.slack * deadline : deadline;
+    double at = work_clock.counting ? work_clock.wall0 + WALL_GRACE + work_clock.slack * deadline : deadline;
     return (int)fmin(fmax((at - clp_wall()) * 1000, 1), 2e9);
 }
 

@@ -36,9 +36,9 @@ typedef struct clp_mip_result {
  * the same point in every run (backend.c says how; it runs at least at half the wall clock's pace). Each
  * reading counts as one step of work. */
 double clp_now(void);
-/* From now on (in this process) the clock counts work, starting at zero: a scenario starts from the same
- * reading in every worker. */
-void clp_clock_count_work(void);
+/* on: from now on the clock counts work, starting at zero (a scenario starts from the same reading in every
+ * worker); off: the wall clock again. */
+void clp_clock_count_work(bool on);
 /* Seconds on a monotonic wall clock: for reported durations, never for limits. */
 double clp_wall(void);
 

@@ -615,7 +615,7 @@ static void run_task(const cl_instance *base, const cl_scenario_set *set, int ta
                      cl_scenario_metrics *m)
 {
     double t0 = clp_wall();
-    clp_clock_count_work(); /* limits stop at the same point in every worker, whatever ran before */
+    clp_clock_count_work(true); /* limits stop at the same point in every worker, whatever ran before */
     memset(m, 0, sizeof *m);
     cl_error err = {0};
     cl_assignment *a = NULL;
@@ -646,6 +646,7 @@ done:
                  err.text[0] ? err.text : "failed");
     cl_assignment_free(a);
     cl_instance_free(inst);
+    clp_clock_count_work(false);
     m->seconds = clp_wall() - t0;
 }
 
