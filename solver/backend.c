@@ -21,9 +21,9 @@ struct clp_mip {
 };
 
 /* ---- The clock time limits are read on ----------------------------------------------------------------------
- * The wall clock, unless a caller asks for the work clock (clp_clock_count_work): each scenario does, since a limit
- * read on the wall clock stops a search at a different point in each run, and -j 2 would give other bytes
- * than -j 1. The work clock counts GLPK's simplex iterations and search nodes weighted by the model's size,
+ * The wall clock, unless a caller asks for the work clock (clp_clock_count_work): each scenario does, since
+ * a limit read on the wall clock stops a search at a different point in each run, and -j 2 would give other
+ * bytes than -j 1. The work clock counts GLPK's simplex iterations and search nodes weighted by the model's size,
  * rows built and local-search steps, in seconds of the benchmark machine (fitted there on 556 solves of the
  * assignment and schedule models by GLPK 5.0: most within 0.5-1.6 times their wall time, a few from 0.3 to
  * 4). Where the count falls far behind, it still runs at least at a tenth of the wall clock's pace after a
