@@ -11,6 +11,8 @@
 
 #include "support.h"
 
+#define MINIMAL CL_TEST_DATA "/valid/minimal/input.json"
+
 /* Clients of the large agency; CASELOAD_LIMITS_CLIENTS overrides (e.g. for a quick local run). */
 enum { BIG_CLIENTS = 200000 };
 /* CPU seconds `check` may take on the large agency before the test calls it too slow. */
@@ -339,12 +341,11 @@ static void test_byte_order_mark(void **state)
 {
     (void)state;
     char *dir = temp_dir();
-    char path[4200], src[4200];
+    char path[4200];
     snprintf(path, sizeof path, "%s/agency.json", dir);
-    snprintf(src, sizeof src, "%s/valid/minimal/input.json", CL_TEST_DATA);
-    char *t = read_text(src);
+    char *t = read_text(MINIMAL);
     assert_non_null(t);
-    run_result plain = run_cli("assign %s --quiet", src);
+    run_result plain = run_cli("assign %s --quiet", MINIMAL);
     assert_int_equal(plain.status, 0);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -377,10 +378,9 @@ static void test_no_control_chars_echoed(void **state)
 {
     (void)state;
     char *dir = temp_dir();
-    char path[4200], src[4200];
+    char path[4200];
     snprintf(path, sizeof path, "%s/agency.json", dir);
-    snprintf(src, sizeof src, "%s/valid/minimal/input.json", CL_TEST_DATA);
-    char *t = read_text(src);
+    char *t = read_text(MINIMAL);
     assert_non_null(t);
     static const char *const edits[][2] = {
         {"\"id\": \"c1\"", "\"id\": \"c1\\u001b]0;x\\u0007\\u001b[2J\""},          /* a bad id: echoed */
