@@ -16,7 +16,9 @@ static const char help[] =
     "dissolve_team) to a copy of INSTANCE, then assigns (or rebalances, with \"plan\": \"rebalance\") and\n"
     "schedules the week. Output caseload-scenarios/1: the baseline's metrics and, per scenario, its metrics\n"
     "and the difference from the baseline; --csv FILE also writes one row per scenario. -j N runs the\n"
-    "scenarios in N worker processes with the same result as -j 1. --time-limit applies to each solve.\n";
+    "scenarios in N worker processes with the same result as -j 1. --time-limit applies to each solve and\n"
+    "is read on a clock of the solver's work (seconds of the benchmark machine), so a solve it stops gives\n"
+    "the same result in every run.\n";
 
 static void show_progress(void *ctx, int done, int total, const char *name, double seconds)
 {
