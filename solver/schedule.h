@@ -90,8 +90,9 @@ const cl_shortfall *cl_schedule_shortfalls(const cl_schedule *s, int *n);
 const cl_staff_day *cl_schedule_staff_days(const cl_schedule *s, int *n);
 /* Per client (inst->n_clients entries). */
 const cl_schedule_client *cl_schedule_clients(const cl_schedule *s);
-/* How far the solve got: every level proven optimal (levels 1 and 2 exactly; travel and latest end by local
- * search over the exact routes), a time limit stopped a level, or a level was left to the heuristics. */
+/* How far the solve got: shortfall and spread proven optimal (travel and latest end are improved by local
+ * search over the exact routes, never proven: the output says so in solver.local_search), a time limit
+ * stopped a level, or a level was left to the heuristics. */
 typedef enum cl_schedule_status {
     CL_SCHED_OPTIMAL = 0,
     CL_SCHED_TIME_LIMIT = 1,

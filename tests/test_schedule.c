@@ -415,11 +415,17 @@ static void test_example(void **state)
     if (r.status != 0)
         fail_msg("schedule exited %d: %s", r.status, r.err);
     run_result_dispose(&r);
+    /* The status names what it does not cover. */
+    char path[4200];
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    char *text = read_text(path);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\"local_search\": [\n   \"travel\",\n   \"latest_end\"\n  ]"));
+    free(text);
     r = run_cli("verify %s/examples/riverside.json %s/s.json", CL_SOURCE_DIR, dir);
     if (r.status != 0)
         fail_msg("verify exited %d: %s", r.status, r.out);
     run_result_dispose(&r);
-    char path[4200];
     snprintf(path, sizeof path, "%s/examples/riverside.json", CL_SOURCE_DIR);
     cl_instance *inst = load_instance(path);
     snprintf(path, sizeof path, "%s/s.json", dir);
