@@ -17,6 +17,7 @@
 #include "io/scenarios_io.h"
 #include "model/rules.h"
 #include "model/verify.h"
+#include "solver/backend.h"
 #include "solver/scenarios.h"
 #include "solver/staffing.h"
 #include "support.h"
@@ -391,6 +392,20 @@ static void test_jobs_identical_at_limit(void **state)
     }
 }
 
+/* The work clock counts work, not waiting: a pause (a busy machine's time slice) moves it by its one reading,
+ * however long, within the second's grace; switched off, the clock is the wall clock again. */
+static void test_work_clock_ignores_pauses(void **state)
+{
+    (void)state;
+    clp_clock_count_work(true);
+    double before = clp_now();
+    usleep(50000);
+    double after = clp_now();
+    assert_true(after - before < 1e-4);
+    clp_clock_count_work(false);
+    assert_true(fabs(clp_now() - clp_wall()) < 0.01);
+}
+
 /* The library runs give the same metrics in-process and in 3 workers, and the metrics follow the changes. */
 static void test_run_metrics(void **state)
 {
@@ -543,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_invalid_files),
         cmocka_unit_test(test_jobs_identical),
         cmocka_unit_test(test_jobs_identical_at_limit),
+        cmocka_unit_test(test_work_clock_ignores_pauses),
         cmocka_unit_test(test_run_metrics),
         cmocka_unit_test(test_staffing_by_hand),
         cmocka_unit_test(test_staffing_generated),
