@@ -300,7 +300,7 @@ static void read_change(clp_jr *r, json_t *o, cl_change *ch, bool *nomem)
 }
 
 static const char *const root_keys[] = {"format", "name", "instance", "baseline", "scenarios", NULL};
-static const char *const scenario_keys[] = {"name", "plan", "changes", "metrics", "delta", NULL};
+static const char *const scenario_keys[] = {"name", "plan", "target_utilization", "changes", "metrics", "delta", NULL};
 
 static int read_doc(cl_scenario_set *set, json_t *root, cl_diags *diags, bool *nomem)
 {
@@ -369,6 +369,16 @@ static int read_doc(cl_scenario_set *set, json_t *root, cl_diags *diags, bool *n
             } else if (strcmp(plan, "assign") != 0) {
                 size_t l = clp_jr_key(&r, "plan");
                 clp_jr_err(&r, "unknown plan \"%.80s\" (expected assign or rebalance)", plan);
+                clp_jr_pop(&r, l);
+            }
+        }
+        double target = 0;
+        if (clp_jr_number(&r, sc, "target_utilization", &target)) {
+            if (target > 0 && target <= 1) {
+                set->items[idx].target_utilization = target;
+            } else {
+                size_t l = clp_jr_key(&r, "target_utilization");
+                clp_jr_err(&r, "%g is out of range (expected more than 0, at most 1)", target);
                 clp_jr_pop(&r, l);
             }
         }
@@ -618,6 +628,8 @@ char *cl_scenarios_to_json(const cl_instance *inst, const cl_scenario_set *set, 
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(sc->name));
         json_object_set_new(o, "plan", json_string(sc->plan == CL_PLAN_REBALANCE ? "rebalance" : "assign"));
+        if (sc->target_utilization > 0)
+            json_object_set_new(o, "target_utilization", clp_json_num(sc->target_utilization, 4));
         json_object_set_new(o, "changes", changes_json(sc));
         json_object_set_new(o, "metrics", metrics_json(&m[i + 1], NULL));
         if (m[i + 1].code == CL_OK && m[0].code == CL_OK)
@@ -791,6 +803,8 @@ char *cl_staffing_to_json(const cl_instance *inst, const cl_staffing *s)
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(sc->name));
         json_object_set_new(o, "plan", json_string(sc->plan == CL_PLAN_REBALANCE ? "rebalance" : "assign"));
+        if (sc->target_utilization > 0)
+            json_object_set_new(o, "target_utilization", clp_json_num(sc->target_utilization, 4));
         json_object_set_new(o, "changes", changes_json(sc));
         json_object_set_new(root, "scenario", o);
     }

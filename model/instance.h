@@ -74,6 +74,8 @@ typedef struct cl_policy {
     unsigned on_call_days;        /* day mask */
     double time_limit_s;          /* < 0 when unset */
     double gap;                   /* < 0 when unset */
+    double utilization_target;    /* 0, or a scenario's target held as a rule: every limit at most this share
+                                     of the staff member's capacity (the team's FTE); never read from a file */
 } cl_policy;
 
 typedef struct cl_instance {

@@ -117,7 +117,7 @@ void cl_objective_of(const cl_instance *inst, const int *manager, const int *pee
         }
     }
     for (int t = 0; t < inst->n_teams; t++) {
-        double over = tu[t] - cl_team_fte(inst, t);
+        double over = tu[t] - cl_team_limit(inst, t);
         if (over > 1e-9)
             o->overload += over;
     }

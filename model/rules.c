@@ -104,12 +104,20 @@ double cl_load_of(const cl_instance *inst, int c, int s)
 double cl_limit(const cl_instance *inst, int s)
 {
     const cl_staff *st = &inst->staff[s];
-    return st->team >= 0 ? st->fte * (1 + inst->teams[st->team].flex) : cl_capacity(inst, s);
+    double limit = st->team >= 0 ? st->fte * (1 + inst->teams[st->team].flex) : cl_capacity(inst, s);
+    double u = inst->policy.utilization_target;
+    return u > 0 ? fmin(limit, u * cl_util_base(inst, s)) : limit;
 }
 
 double cl_util_base(const cl_instance *inst, int s)
 {
     return inst->staff[s].team >= 0 ? inst->staff[s].fte : cl_capacity(inst, s);
+}
+
+double cl_team_limit(const cl_instance *inst, int t)
+{
+    double u = inst->policy.utilization_target;
+    return u > 0 ? u * cl_team_fte(inst, t) : cl_team_fte(inst, t);
 }
 
 double cl_team_fte(const cl_instance *inst, int t)

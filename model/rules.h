@@ -35,12 +35,15 @@ double cl_capacity(const cl_instance *inst, int s);
 double cl_blended_fte(const cl_instance *inst, int c);
 /* What client c adds to staff s's load: acuity, or the FTE used for a team member. */
 double cl_load_of(const cl_instance *inst, int c, int s);
-/* What staff s can carry before overload: capacity, or fte x (1 + flex) for a team member. */
+/* What staff s can carry before overload: capacity, or fte x (1 + flex) for a team member; under a
+ * utilization target (policy.utilization_target) at most that share of cl_util_base. */
 double cl_limit(const cl_instance *inst, int s);
 /* The denominator of utilization: capacity, or fte for a team member. */
 double cl_util_base(const cl_instance *inst, int s);
 /* Sum of the active members' FTE of team t: the pool's capacity. */
 double cl_team_fte(const cl_instance *inst, int t);
+/* What team t's pool may use before overload: its FTE, or under a utilization target that share of it. */
+double cl_team_limit(const cl_instance *inst, int t);
 
 /* Breakpoint spacing of phi. */
 #define CL_PHI_STEP 0.05

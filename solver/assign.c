@@ -353,7 +353,7 @@ static int build_unit(unit *u)
         for (int q = u->load_first[u->n_staff + t]; q < u->load_first[u->n_staff + t + 1]; q++)
             vec_push(&row, u->load_col[q], u->load_coef_of[q]);
         vec_push(&row, u->team_over[t], -1);
-        if (clp_mip_add_row(m, row.idx, row.val, row.n, -HUGE_VAL, cl_team_fte(inst, u->teams[t])) < 0)
+        if (clp_mip_add_row(m, row.idx, row.val, row.n, -HUGE_VAL, cl_team_limit(inst, u->teams[t])) < 0)
             rc = CL_EINTERNAL;
     }
     vec_dispose(&row);
@@ -610,7 +610,7 @@ static void complete_solution(unit *u)
         }
     }
     for (int q = 0; q < u->n_teams; q++)
-        u->sol[u->team_over[q]] = fmax(0, pool[u->teams[q]] - cl_team_fte(inst, u->teams[q]));
+        u->sol[u->team_over[q]] = fmax(0, pool[u->teams[q]] - cl_team_limit(inst, u->teams[q]));
     for (int j = 0; j < u->n_stay; j++) /* (coarse units) as many keep their staff as may */
         u->sol[u->stay0 + j] = fmin(u->stay_ub[j], (u->stay_x[j] >= 0 ? u->sol[u->stay_x[j]] : 0) +
                                                        (u->stay_w[j] >= 0 ? u->sol[u->stay_w[j]] : 0));
@@ -647,7 +647,7 @@ static int best_fit(const unit *u, const cls *k, int side, const double *load, c
         double coef = side == 0 ? load_coef(u, k, s) : k->acuity;
         double room = cl_limit(u->inst, s) - load[u->local[s]] - coef;
         if (team >= 0)
-            room = fmin(room, cl_team_fte(u->inst, team) - pool[team] - coef);
+            room = fmin(room, cl_team_limit(u->inst, team) - pool[team] - coef);
         if (room >= -1e-9 && room / cl_util_base(u->inst, s) > br) {
             br = room / cl_util_base(u->inst, s);
             best = t;
@@ -885,7 +885,7 @@ static double touched_over(const unit *u, const reloc *r, int n, const double *l
             }
             if (r[q].side == 0 && team >= 0 && !in_list(teams, n_teams, team)) {
                 teams[n_teams++] = team;
-                over += fmax(0, pool[team] - cl_team_fte(u->inst, team));
+                over += fmax(0, pool[team] - cl_team_limit(u->inst, team));
             }
         }
     return over;
@@ -956,7 +956,7 @@ static int tightest_fit(const unit *u, const cls *k, int side, int excl, const d
         double coef = side == 0 ? load_coef(u, k, s) : k->acuity;
         double room = cl_limit(u->inst, s) - load[u->local[s]] - coef;
         if (team >= 0 && team != (excl >= 0 && side == 0 ? u->inst->staff[excl].team : CL_NONE))
-            room = fmin(room, cl_team_fte(u->inst, team) - pool[team] - coef);
+            room = fmin(room, cl_team_limit(u->inst, team) - pool[team] - coef);
         if (room >= -1e-9 && room < br) {
             br = room;
             best = t;
@@ -1018,7 +1018,7 @@ static void repair_over_wait(unit *u, double deadline)
             goto done;
         for (int a = 0; a < u->n_staff && clp_now() < deadline; a++) {
             int s = u->staff[a], team = inst->staff[s].team;
-            if (over_of(u, a, load[a]) <= 1e-9 && (team < 0 || pool[team] <= cl_team_fte(inst, team) + 1e-9))
+            if (over_of(u, a, load[a]) <= 1e-9 && (team < 0 || pool[team] <= cl_team_limit(inst, team) + 1e-9))
                 continue;
             for (int e = h.first[a]; e < h.first[a + 1] && !improved; e++) {
                 const cls *k = &u->classes[h.at[e].cls];
@@ -1098,7 +1098,7 @@ static void improve_imbalance(unit *u, bool may_move, int moves_left, double dea
                             continue;
                         int tf = side == 0 ? inst->staff[sf].team : CL_NONE;
                         int tt = side == 0 ? inst->staff[st].team : CL_NONE;
-                        if (tt >= 0 && tt != tf && pool[tt] + ct > cl_team_fte(inst, tt) + 1e-9)
+                        if (tt >= 0 && tt != tf && pool[tt] + ct > cl_team_limit(inst, tt) + 1e-9)
                             continue;
                         double delta = phi_of(u, at, load[at] + ct) - phi_of(u, at, load[at]) +
                                        phi_of(u, af, load[af] - cf) - phi_of(u, af, load[af]);
@@ -1208,8 +1208,8 @@ static void swap_home(unit *u, double *load, double *pool, double deadline)
                             continue;
                         if (load[u->local[away]] + da > cl_limit(inst, away) + 1e-9 && da > 0)
                             continue;
-                        if (th != tw && ((th >= 0 && dh > 0 && pool[th] + dh > cl_team_fte(inst, th) + 1e-9) ||
-                                         (tw >= 0 && da > 0 && pool[tw] + da > cl_team_fte(inst, tw) + 1e-9)))
+                        if (th != tw && ((th >= 0 && dh > 0 && pool[th] + dh > cl_team_limit(inst, th) + 1e-9) ||
+                                         (tw >= 0 && da > 0 && pool[tw] + da > cl_team_limit(inst, tw) + 1e-9)))
                             continue;
                         u->sol[side_col(ka, side, t)] -= 1;
                         u->sol[side_col(ka, side, h)] += 1;
@@ -1259,7 +1259,7 @@ static void return_home(unit *u, double deadline)
                     int away = list[t], ta = side == 0 ? inst->staff[away].team : CL_NONE;
                     double ca = side == 0 ? load_coef(u, k, away) : k->acuity;
                     if (load[u->local[home]] + ch > cl_limit(inst, home) + 1e-9 ||
-                        (th >= 0 && th != ta && pool[th] + ch > cl_team_fte(inst, th) + 1e-9))
+                        (th >= 0 && th != ta && pool[th] + ch > cl_team_limit(inst, th) + 1e-9))
                         break;
                     u->sol[col0 + t] -= 1;
                     u->sol[col0 + h] += 1;
@@ -1294,7 +1294,7 @@ static bool shift_ok(const unit *u, const double *load, const double *pool, int 
     for (int q = 0; q < 2; q++) {
         int t = teams[q];
         double d = (t1 == t ? d1 : 0) + (t2 == t ? d2 : 0);
-        if (t >= 0 && d > 1e-12 && pool[t] + d > cl_team_fte(inst, t) + 1e-9)
+        if (t >= 0 && d > 1e-12 && pool[t] + d > cl_team_limit(inst, t) + 1e-9)
             return false;
     }
     *dimb =

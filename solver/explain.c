@@ -128,7 +128,7 @@ static const char *move_reason(const cl_instance *inst, int c, int to, const cl_
         return "program";
     if (ld0[from].load > cl_limit(inst, from) + 1e-9)
         return "over_cap";
-    if (f->team >= 0 && team0[f->team] > cl_team_fte(inst, f->team) + 1e-9)
+    if (f->team >= 0 && team0[f->team] > cl_team_limit(inst, f->team) + 1e-9)
         return "team_pool";
     int tf = cl_instance_travel(inst, cl->zone, f->zone), tt = cl_instance_travel(inst, cl->zone, inst->staff[to].zone);
     if (tt < tf && ld0[from].utilization <= ld0[to].utilization + 1e-9)

@@ -222,7 +222,7 @@ static int add_team(naive *nv, int t)
     if (rc == CL_OK)
         rc = terms_push(&nv->row, ov, -1);
     if (rc == CL_OK)
-        rc = row(nv, -HUGE_VAL, cl_team_fte(nv->inst, t), "team_%d", t, -1);
+        rc = row(nv, -HUGE_VAL, cl_team_limit(nv->inst, t), "team_%d", t, -1);
     return rc;
 }
 

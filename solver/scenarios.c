@@ -636,7 +636,11 @@ static void run_task(const cl_instance *base, const cl_scenario_set *set, int ta
         so.balance_first = true;
         so.max_moves = inst->policy.max_moves;
     }
-    if ((m->code = cl_assign_solve(&a, inst, &so, &err)) != CL_OK)
+    if (sc)
+        inst->policy.utilization_target = sc->target_utilization;
+    m->code = cl_assign_solve(&a, inst, &so, &err);
+    inst->policy.utilization_target = 0; /* the metrics and the week with the true caps */
+    if (m->code != CL_OK)
         goto done;
     cl_scenario_metrics_of(inst, a, m);
     clp_scenario_schedule_figures(inst, a, so.time_limit_s, so.gap, m);

@@ -54,12 +54,14 @@ typedef struct cl_change {
 } cl_change;
 
 /* How a scenario's assignment is made: assign (continuity first, the default of SPEC §7) or rebalance
- * (balance first, §5; e.g. to see whether a staffing answer reaches its utilization target). */
+ * (balance first, §5). */
 typedef enum cl_scenario_plan { CL_PLAN_ASSIGN = 0, CL_PLAN_REBALANCE = 1 } cl_scenario_plan;
 
 typedef struct cl_scenario {
     char *name;
     cl_scenario_plan plan;
+    double target_utilization; /* 0, or a utilization target the plan holds as a rule (staffing's scenario:
+                                  every limit at most this share of capacity; the metrics use the true caps) */
     cl_change *changes;
     int n_changes;
 } cl_scenario;

@@ -774,7 +774,8 @@ int cl_staffing_solve(cl_staffing **out, const cl_instance *inst, const cl_staff
         rc = CL_ENOMEM;
         goto done;
     }
-    res->scenario->items[0].plan = CL_PLAN_REBALANCE;
+    /* Assigned with the target held as a rule: the fewest moves that bring everyone within it. */
+    res->scenario->items[0].target_utilization = m.U;
     if (infeasible || failed) {
         res->status = infeasible ? CL_STAFFING_INFEASIBLE : CL_STAFFING_NO_ANSWER;
         if (!infeasible)

@@ -507,12 +507,16 @@ static void check_staffing(const char *path, double target, double want_fte)
         cl_staffing_free(less);
         cl_instance_free(x);
     }
-    /* The scenario it gives runs, and (rebalanced) nobody waits and nobody is over capacity. */
+    /* The scenario it gives (the target held as a rule) runs and reaches the target: nobody waits, nobody is
+     * over capacity, every utilization at most U, the metrics measured against the true caps. */
+    assert_true(st->scenario->items[0].target_utilization == target);
     cl_scenario_metrics *m = NULL;
     assert_int_equal(cl_scenarios_run(&m, base, st->scenario, NULL, &err), CL_OK);
     assert_int_equal(m[1].code, CL_OK);
     assert_int_equal(m[1].waitlisted, 0);
     assert_true(m[1].overload == 0);
+    if (m[1].max_utilization > target + 1e-9)
+        fail_msg("%s: the scenario's plan reaches %g, above the target %g", path, m[1].max_utilization, target);
     free(m);
     cl_staffing_free(st);
     cl_instance_free(base);
@@ -535,6 +539,7 @@ static void test_staffing_by_hand(void **state)
     assert_non_null(ch);
     assert_non_null(strstr(ch, "\"program\": \"ICM\",\n   \"count\": 1,\n   \"fte\": 0.5,\n   \"zone\": \"north\""));
     assert_non_null(strstr(ch, "\"es\""));
+    assert_non_null(strstr(r.out, "\"target_utilization\": 0.9,\n  \"changes\""));
     run_result_dispose(&r);
     r = run_cli("staffing %s/tight.json --target-utilization 1.5", DATA);
     assert_int_equal(r.status, 2);
