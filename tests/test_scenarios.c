@@ -17,6 +17,7 @@
 #include "io/scenarios_io.h"
 #include "model/rules.h"
 #include "model/verify.h"
+#include "solver/assign.h"
 #include "solver/backend.h"
 #include "solver/scenarios.h"
 #include "solver/staffing.h"
@@ -505,6 +506,13 @@ static void check_staffing(const char *path, double target, double want_fte)
         if (less->status == CL_STAFFING_OPTIMAL && less->fte_total == 0)
             fail_msg("%s: without one person of change %d the target is still reached", path, k);
         cl_staffing_free(less);
+        /* and the assignment with the target held as a rule leaves someone waiting or over it */
+        x->policy.utilization_target = target;
+        cl_assignment *a = NULL;
+        assert_int_equal(cl_assign_solve(&a, x, NULL, &err), CL_OK);
+        if (a->obj.overload < 1e-9 && a->obj.waitlist < 1e-9)
+            fail_msg("%s: without one person of change %d the scenario still reaches the target", path, k);
+        cl_assignment_free(a);
         cl_instance_free(x);
     }
     /* The scenario it gives (the target held as a rule) runs and reaches the target: nobody waits, nobody is
