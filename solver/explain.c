@@ -97,7 +97,7 @@ static char *wait_reason(const cl_instance *inst, const cl_assignment *a, int c,
         /* Members have room but the pool is full. */
         int t = inst->staff[elig[0]].team;
         sb_add(&b, "Blended team %s's pool is full (%.2f of %.2f FTE used; this client needs %.3f FTE)",
-               inst->teams[t].id, team_used[t], cl_team_fte(inst, t), cl_blended_fte(inst, c));
+               inst->teams[t].id, team_used[t], cl_team_limit(inst, t), cl_blended_fte(inst, c));
     } else if (!mgr_room) {
         sb_add(&b, "no %s manager speaking %s has room (", program_words(inst, c), langs);
         list_loads(&b, inst, elig, n, ld);
@@ -197,7 +197,7 @@ static char *move_detail(const cl_instance *inst, const cl_assignment *a, int c,
                cl_limit(inst, from), tid, ld[to].load, cl_limit(inst, to));
     } else if (strcmp(reason, "team_pool") == 0) {
         int t = inst->staff[from].team;
-        sb_add(&b, "team %s used %.2f of %.2f FTE", inst->teams[t].id, team0[t], cl_team_fte(inst, t));
+        sb_add(&b, "team %s used %.2f of %.2f FTE", inst->teams[t].id, team0[t], cl_team_limit(inst, t));
     } else if (strcmp(reason, "travel") == 0) {
         sb_add(&b, "%s is nearer to the client's zone (%d instead of %d minutes)", tid,
                cl_instance_travel(inst, cl->zone, inst->staff[to].zone),

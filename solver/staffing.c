@@ -774,8 +774,11 @@ int cl_staffing_solve(cl_staffing **out, const cl_instance *inst, const cl_staff
         rc = CL_ENOMEM;
         goto done;
     }
-    /* Assigned with the target held as a rule: the fewest moves that bring everyone within it. */
-    res->scenario->items[0].target_utilization = m.U;
+    /* Assigned with the target held as a rule: the fewest moves that bring everyone within it. Only with an
+     * answer: a target out of reach would count load above it as alike above the true caps, and such a plan
+     * can be worse than the baseline's. */
+    if (!infeasible && !failed)
+        res->scenario->items[0].target_utilization = m.U;
     if (infeasible || failed) {
         res->status = infeasible ? CL_STAFFING_INFEASIBLE : CL_STAFFING_NO_ANSWER;
         if (!infeasible)

@@ -549,6 +549,15 @@ static void test_staffing_by_hand(void **state)
     assert_non_null(strstr(ch, "\"es\""));
     assert_non_null(strstr(r.out, "\"target_utilization\": 0.9,\n  \"changes\""));
     run_result_dispose(&r);
+    /* Out of reach (a client marked keep alone fills its manager past 10%): no answer, and its scenario
+     * carries no target (held as a rule it would make the plan worse than the baseline's). */
+    r = run_cli("staffing %s/examples/riverside.json --target-utilization 0.1", CL_SOURCE_DIR);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"status\": \"infeasible\""));
+    const char *scenario = strstr(r.out, "\"scenario\"");
+    assert_non_null(scenario);
+    assert_null(strstr(scenario, "target_utilization"));
+    run_result_dispose(&r);
     r = run_cli("staffing %s/tight.json --target-utilization 1.5", DATA);
     assert_int_equal(r.status, 2);
     run_result_dispose(&r);
