@@ -639,6 +639,14 @@ static void run_task(const cl_instance *base, const cl_scenario_set *set, int ta
     if (sc)
         inst->policy.utilization_target = sc->target_utilization;
     m->code = cl_assign_solve(&a, inst, &so, &err);
+    /* A target out of reach would count load above it as alike above the true caps (and place fewer
+     * referrals than the baseline): then the plan is made with the true caps. */
+    if (m->code == CL_OK && inst->policy.utilization_target > 0 && a->obj.overload > 1e-9) {
+        inst->policy.utilization_target = 0;
+        cl_assignment_free(a);
+        a = NULL;
+        m->code = cl_assign_solve(&a, inst, &so, &err);
+    }
     inst->policy.utilization_target = 0; /* the metrics and the week with the true caps */
     if (m->code != CL_OK)
         goto done;

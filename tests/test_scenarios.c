@@ -393,6 +393,27 @@ static void test_jobs_identical_at_limit(void **state)
     }
 }
 
+/* A target out of reach (0.6 on Riverside, where a manager's keep clients alone are above it) is not held:
+ * the plan is the one with the true caps, not one that leaves referrals waiting to count load above 0.6. */
+static void test_target_out_of_reach(void **state)
+{
+    (void)state;
+    cl_instance *base = load_instance(CL_SOURCE_DIR "/examples/riverside.json");
+    cl_scenario_set *set = scenarios_from(base, "{\"format\": \"caseload-scenarios/1\", \"scenarios\": ["
+                                                "{\"name\": \"held\", \"target_utilization\": 0.6, \"changes\": []},"
+                                                "{\"name\": \"plain\", \"changes\": []}]}");
+    cl_error err = {0};
+    cl_scenario_metrics *m = NULL;
+    assert_int_equal(cl_scenarios_run(&m, base, set, NULL, &err), CL_OK);
+    assert_int_equal(m[1].waitlisted, 0);
+    assert_int_equal(m[1].waitlisted, m[2].waitlisted);
+    assert_true(m[1].overload == m[2].overload);
+    assert_true(m[1].max_utilization == m[2].max_utilization);
+    free(m);
+    cl_scenario_set_free(set);
+    cl_instance_free(base);
+}
+
 /* The work clock counts work, not waiting: a pause (a busy machine's time slice) moves it by its one reading,
  * however long, within the second's grace; switched off, the clock is the wall clock again. */
 static void test_work_clock_ignores_pauses(void **state)
@@ -581,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_jobs_identical),
         cmocka_unit_test(test_jobs_identical_at_limit),
         cmocka_unit_test(test_work_clock_ignores_pauses),
+        cmocka_unit_test(test_target_out_of_reach),
         cmocka_unit_test(test_run_metrics),
         cmocka_unit_test(test_staffing_by_hand),
         cmocka_unit_test(test_staffing_generated),
