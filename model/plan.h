@@ -42,7 +42,7 @@ typedef struct cl_assignment {
     char **peer_move_reason;
     cl_plan_status status;
     double seconds;    /* wall time of the solve */
-    double clock_s;    /* what it used of its time limit, on the solver's clock (the same in every run) */
+    double clock_s;    /* what it used of its time limit, on the clock limits are read on (clp_now) */
     double gap;        /* relative gap of the level the solve stopped in; 0 when optimal */
     int stopped_level; /* 1..5 when stopped early, 0 otherwise */
     double bound;      /* proven bound of that level */

@@ -31,9 +31,9 @@ typedef struct clp_mip_result {
     double gap;       /* relative gap between the two */
 } clp_mip_result;
 
-/* The clock every time limit is read on, in seconds: the wall clock, or after clp_clock_count_work the
- * solver's work counted in seconds of the benchmark machine, so that a limit stops the same computation at
- * the same point in every run (backend.c says how; it runs at least at half the wall clock's pace). Each
+/* The clock every time limit is read on, in seconds: the wall clock, or after clp_clock_count_work(true)
+ * the solver's work counted in seconds of the benchmark machine, so that a limit stops the same computation
+ * at the same point in every run (backend.c says how, and when the wall clock still takes over). Each
  * reading counts as one step of work. */
 double clp_now(void);
 /* on: from now on the clock counts work, starting at zero (a scenario starts from the same reading in every

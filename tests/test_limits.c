@@ -335,16 +335,22 @@ static void test_odd_input_files(void **state)
     run_result_dispose(&r);
 }
 
+/* The minimal instance's text, and the path of agency.json in dir for an edited copy. */
+static char *minimal_in(const char *dir, char *path, size_t n)
+{
+    snprintf(path, n, "%s/agency.json", dir);
+    char *t = read_text(MINIMAL);
+    assert_non_null(t);
+    return t;
+}
+
 /* A file that starts with a UTF-8 byte order mark (as Windows editors save it) reads like the same file
  * without; a mark alone is an empty file. */
 static void test_byte_order_mark(void **state)
 {
     (void)state;
-    char *dir = temp_dir();
-    char path[4200];
-    snprintf(path, sizeof path, "%s/agency.json", dir);
-    char *t = read_text(MINIMAL);
-    assert_non_null(t);
+    char *dir = temp_dir(), path[4200];
+    char *t = minimal_in(dir, path, sizeof path);
     run_result plain = run_cli("assign %s --quiet", MINIMAL);
     assert_int_equal(plain.status, 0);
     FILE *f = fopen(path, "w");
@@ -377,11 +383,8 @@ static void test_byte_order_mark(void **state)
 static void test_no_control_chars_echoed(void **state)
 {
     (void)state;
-    char *dir = temp_dir();
-    char path[4200];
-    snprintf(path, sizeof path, "%s/agency.json", dir);
-    char *t = read_text(MINIMAL);
-    assert_non_null(t);
+    char *dir = temp_dir(), path[4200];
+    char *t = minimal_in(dir, path, sizeof path);
     static const char *const edits[][2] = {
         {"\"id\": \"c1\"", "\"id\": \"c1\\u001b]0;x\\u0007\\u001b[2J\""},          /* a bad id: echoed */
         {"\"Minimal agency, week of 2026-11-23\"", "\"A\\u001b[2J\\r\\nforged\""}, /* the summary's name */
