@@ -817,6 +817,13 @@ static double over_of(const unit *u, int a, double load)
     return fmax(0, load - cl_limit(u->inst, u->staff[a]));
 }
 
+/* The change of the imbalance when the loads of staff a1 and a2 (local) change by d1 and d2. */
+static double phi_change(const unit *u, const double *load, int a1, double d1, int a2, double d2)
+{
+    return phi_of(u, a1, load[a1] + d1) - phi_of(u, a1, load[a1]) + phi_of(u, a2, load[a2] + d2) -
+           phi_of(u, a2, load[a2]);
+}
+
 /* ---- repair of overload and waitlist: short ejection chains ----------------------------------------- */
 
 /* One client of class cls relocated on side 0 (manager) or 1 (peer) from position from of its list to
@@ -1179,8 +1186,7 @@ static bool balance_trades(unit *u, held *h, bool may_move, int *moves_left, dou
                     double dx, dy;
                     if (!trade_fits(u, side, ka, sx, kb, sy, load, pool, &dx, &dy))
                         continue;
-                    double delta = phi_of(u, x, load[x] + dx) - phi_of(u, x, load[x]) + phi_of(u, y, load[y] + dy) -
-                                   phi_of(u, y, load[y]);
+                    double delta = phi_change(u, load, x, dx, y, dy);
                     if (delta < best) {
                         best = delta;
                         best_a = ra;
@@ -1248,8 +1254,7 @@ static void improve_imbalance(unit *u, bool may_move, int moves_left, double dea
                         int tt = side == 0 ? inst->staff[st].team : CL_NONE;
                         if (tt >= 0 && tt != tf && pool[tt] + ct > cl_team_limit(inst, tt) + 1e-9)
                             continue;
-                        double delta = phi_of(u, at, load[at] + ct) - phi_of(u, at, load[at]) +
-                                       phi_of(u, af, load[af] - cf) - phi_of(u, af, load[af]);
+                        double delta = phi_change(u, load, at, ct, af, -cf);
                         if (delta < best_delta) {
                             best_delta = delta;
                             best = to;
@@ -1329,9 +1334,10 @@ static void chain_home(unit *u, double *load, double *pool, double deadline)
 }
 
 /* Brings clients back to their current manager (peer) where the levels before moves do not care: one at a
- * time from another staff member, when home has room (no overload, no team pool excess). It never worsens
- * overload or the waitlist, so it serves as the start of the moves level, and mends a plan whose solve was
- * stopped by the time limit before the moves level could. */
+ * time from another staff member, when home has room (no overload, no team pool excess), then by trades
+ * (swap_home) and ejection chains (chain_home). It never worsens overload or the waitlist, so it serves as
+ * the start of the moves level, and mends a plan whose solve was stopped by the time limit before the moves
+ * level could. */
 static void return_home(unit *u, double deadline)
 {
     const cl_instance *inst = u->inst;
@@ -1397,8 +1403,7 @@ static bool shift_ok(const unit *u, const double *load, const double *pool, int 
         if (t >= 0 && d > 1e-12 && pool[t] + d > cl_team_limit(inst, t) + 1e-9)
             return false;
     }
-    *dimb =
-        phi_of(u, a1, load[a1] + d1) - phi_of(u, a1, load[a1]) + phi_of(u, a2, load[a2] + d2) - phi_of(u, a2, load[a2]);
+    *dimb = phi_change(u, load, a1, d1, a2, d2);
     return true;
 }
 
