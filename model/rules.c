@@ -131,15 +131,23 @@ double cl_team_fte(const cl_instance *inst, int t)
     return f;
 }
 
+void cl_phi_segment(int j, double *slope, double *drop)
+{
+    double a = j * CL_PHI_STEP, b = a + CL_PHI_STEP;
+    *slope = a + b;
+    *drop = a * b;
+}
+
 double cl_phi(double u)
 {
     if (u <= 0)
         return 0;
-    double k = floor(u / CL_PHI_STEP + 1e-9);
-    double a = k * CL_PHI_STEP, b = a + CL_PHI_STEP;
+    int k = (int)floor(u / CL_PHI_STEP + 1e-9);
+    double a = k * CL_PHI_STEP, slope, drop;
     if (u - a <= 1e-12)
         return a * a;
-    return (a + b) * u - a * b;
+    cl_phi_segment(k, &slope, &drop);
+    return slope * u - drop;
 }
 
 int cl_monthly_minimum(const cl_instance *inst, int c)

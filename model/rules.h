@@ -49,6 +49,9 @@ double cl_team_limit(const cl_instance *inst, int t);
 #define CL_PHI_STEP 0.05
 /* phi(u): the piecewise-linear interpolation of u^2 at u = 0, 0.05, 0.10, ... (SPEC §4.4); u >= 0. */
 double cl_phi(double u);
+/* The line of phi's segment j (u from j to j + 1 steps): phi(u) >= slope u - drop for every u >= 0, equal on
+ * the segment; segment 0's is 0.05 u. */
+void cl_phi_segment(int j, double *slope, double *drop);
 
 /* The weekly contact quota of client c (SPEC §6.1): max(min per week, ceil((per month - made) / weeks
  * left)), not below 0; the level's numbers for BLENDED; 1 a month and no weekly minimum when transitional. */

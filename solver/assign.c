@@ -547,14 +547,14 @@ static int add_phi(unit *u, double overload_allowed, bool hull)
         vec load = {0};
         for (int q = u->load_first[a]; q < u->load_first[a + 1]; q++)
             vec_push(&load, u->load_col[q], u->load_coef_of[q]);
-        for (int j = 1; j < segs && rc == CL_OK; j++) { /* segment 0's line is t >= 0 */
-            double lo = j * CL_PHI_STEP, hi = lo + CL_PHI_STEP;
-            /* fte * ((lo + hi) * L / base - lo * hi) <= t */
+        for (int j = 0; j < segs && rc == CL_OK; j++) { /* fte * (slope * L / base - drop) <= t */
+            double slope, drop;
+            cl_phi_segment(j, &slope, &drop);
             row.n = 0;
             for (int q = 0; q < load.n; q++)
-                vec_push(&row, load.idx[q], st->fte * (lo + hi) * load.val[q] / base);
+                vec_push(&row, load.idx[q], st->fte * slope * load.val[q] / base);
             vec_push(&row, u->tcol[a], -1);
-            if (clp_mip_add_row(u->m, row.idx, row.val, row.n, -HUGE_VAL, st->fte * lo * hi) < 0)
+            if (clp_mip_add_row(u->m, row.idx, row.val, row.n, -HUGE_VAL, st->fte * drop) < 0)
                 rc = CL_EINTERNAL;
         }
         const reach *r = u->reach != NULL && u->reach[a].n > 0 ? &u->reach[a] : NULL;
@@ -619,9 +619,10 @@ static void complete_solution(unit *u)
         if (u->tcol[a] >= 0) {
             double uu = load[a] / cl_util_base(inst, s), best = 0;
             double fte = inst->staff[s].fte;
-            for (int j = 1; j * CL_PHI_STEP < uu + CL_PHI_STEP; j++) {
-                double lo = j * CL_PHI_STEP, hi = lo + CL_PHI_STEP;
-                best = fmax(best, fte * ((lo + hi) * uu - lo * hi));
+            for (int j = 0; j * CL_PHI_STEP < uu + CL_PHI_STEP; j++) { /* the highest of the lines */
+                double slope, drop;
+                cl_phi_segment(j, &slope, &drop);
+                best = fmax(best, fte * (slope * uu - drop));
             }
             u->sol[u->tcol[a]] = best * (1 + 1e-12) + 1e-12;
         }

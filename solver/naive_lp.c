@@ -198,14 +198,15 @@ static int add_staff(naive *nv, int s)
     umax = fmin(umax, nv->most[s] / base);
     int segs = (int)ceil(umax / CL_PHI_STEP - 1e-9);
     int t = col(nv, 0, HUGE_VAL, false, CL_NAIVE_W_IMBALANCE, "t_%d", s, -1);
-    /* Line of segment j (u in [lo, hi]): fte * ((lo + hi) * L / base - lo * hi) <= t; segment 0's is t >= 0. */
-    for (int j = 1; j < segs && rc == CL_OK; j++) {
-        double lo = j * CL_PHI_STEP, hi = lo + CL_PHI_STEP;
-        rc = terms_push(&nv->row, lc, st->fte * (lo + hi) / base);
+    /* Line of segment j: fte * (slope * L / base - drop) <= t (SPEC's phi: segment 0's is 0.05 u, not 0). */
+    for (int j = 0; j < segs && rc == CL_OK; j++) {
+        double slope, drop;
+        cl_phi_segment(j, &slope, &drop);
+        rc = terms_push(&nv->row, lc, st->fte * slope / base);
         if (rc == CL_OK)
             rc = terms_push(&nv->row, t, -1);
         if (rc == CL_OK)
-            rc = row(nv, -HUGE_VAL, st->fte * lo * hi, "phi_%d_%d", s, j);
+            rc = row(nv, -HUGE_VAL, st->fte * drop, "phi_%d_%d", s, j);
     }
     return rc;
 }

@@ -14,7 +14,8 @@ pools). Python 3 standard library only.
     exhaustive.py INSTANCE [--rebalance [--max-moves K]] --plan PLAN [--frontier]
         checks PLAN (the caseload output): every hard rule of 4.1, its stated objective equal to the
         recomputed one, and each level equal to the brute-force optimum (tolerance 1e-6 relative).
-        Exit 0 when all agree, 1 with the differences on stdout, 2 when the instance is too big.
+        Exit 0 when all agree, 1 with the differences on stdout, 2 when the instance is too big. A plan whose
+        status is not optimal (or over_capacity) is a difference too: these agencies take no time to solve.
 """
 import json
 import sys
@@ -326,6 +327,8 @@ def check_plan(inst, plan, rebalance, max_moves, problems):
     for k in v:
         if abs(v[k] - plan["objective"][k]) > 1e-3 * (1 + abs(v[k])):
             problems.append("objective.%s says %s, recomputed %s" % (k, plan["objective"][k], v[k]))
+    if plan.get("status") not in ("optimal", "over_capacity"):  # (these agencies take no time to solve)
+        problems.append("status %s: a plan the brute force proves is not stated optimal" % plan.get("status"))
     if max_moves is not None and v["moves"] + v["peer_moves"] > max_moves:
         problems.append("%d moves + %d peer moves exceed --max-moves %d" % (v["moves"], v["peer_moves"], max_moves))
     return v

@@ -720,6 +720,10 @@ static void test_exhaustive(void **state)
     char path[700], cmd[1600];
     snprintf(cmd, sizeof cmd, "python3 %s/tests/exhaustive.py --gen 12,16,20,24,30 1,2 %s", CL_SOURCE_DIR, dir);
     assert_int_equal(system(cmd), 0);
+    /* (a peer at u 0.042, below phi's first breakpoint: the model's phi had no first segment, and rebalance
+     * held an imbalance its rows could not reach, then stated time_limit at 0 s) */
+    snprintf(cmd, sizeof cmd, "python3 %s/tests/exhaustive.py --gen 10 17 %s", CL_SOURCE_DIR, dir);
+    assert_int_equal(system(cmd), 0);
     snprintf(cmd, sizeof cmd, "python3 %s/tests/exhaustive.py --random-range 1 40 %s", CL_SOURCE_DIR, dir);
     assert_int_equal(system(cmd), 0);
     snprintf(cmd, sizeof cmd, "python3 %s/tests/exhaustive.py --random-range 1001 1015 %s", CL_SOURCE_DIR, dir);
@@ -735,6 +739,9 @@ static void test_exhaustive(void **state)
             exhaustive_plan(batch, dir, &n, path, "assign", "", "");
             exhaustive_plan(batch, dir, &n, path, "rebalance", "", "--rebalance");
         }
+    snprintf(path, sizeof path, "%s/gen-10-17.json", dir);
+    exhaustive_plan(batch, dir, &n, path, "assign", "", "");
+    exhaustive_plan(batch, dir, &n, path, "rebalance", "", "--rebalance");
     static const int first[] = {1, 1001}, last[] = {40, 1015};
     for (int range = 0; range < 2; range++) {
         for (int seed = first[range]; seed <= last[range]; seed++) {
