@@ -378,6 +378,20 @@ static int build_unit(unit *u)
 }
 
 /* The linear part of a level over the unit's columns; the constant is u->constant[level]. */
+/* The part of phi's slope that the imbalance expression carries for staff member a (local), per unit of
+ * utilization: phi's first segment (0.05 u) when a's load may fall below the first breakpoint, else 0 (its
+ * loads, once the moves level has pinned the plan, never do: the first segment's line is then below the
+ * second's, and the epigraph column alone is exact; S assign 0.08 s -> 0.03 s). */
+static double phi_first(const unit *u, int a)
+{
+    const reach *r = u->reach != NULL && u->reach[a].n > 0 ? &u->reach[a] : NULL;
+    int v = 0;
+    while (r != NULL && v < r->n && !r->ok[v])
+        v++;
+    bool low = r == NULL || v * r->g < CL_PHI_STEP * cl_util_base(u->inst, u->staff[a]) - 1e-9;
+    return low ? CL_PHI_STEP : 0;
+}
+
 static int level_expr(const unit *u, int level, vec *v)
 {
     const cl_instance *inst = u->inst;
@@ -409,10 +423,15 @@ static int level_expr(const unit *u, int level, vec *v)
                 vec_push(v, k->w, -1);
         }
         break;
-    case L_IMB:
-        for (int a = 0; a < u->n_staff; a++)
-            if (u->tcol[a] >= 0)
-                vec_push(v, u->tcol[a], 1);
+    case L_IMB: /* phi's first segment, 0.05 u, is linear in the load; the epigraph columns hold the rest */
+        for (int a = 0; a < u->n_staff; a++) {
+            if (u->tcol[a] < 0)
+                continue;
+            vec_push(v, u->tcol[a], 1);
+            double c = inst->staff[u->staff[a]].fte * phi_first(u, a) / cl_util_base(inst, u->staff[a]);
+            for (int q = u->load_first[a]; q < u->load_first[a + 1] && c > 0; q++)
+                vec_push(v, u->load_col[q], c * u->load_coef_of[q]);
+        }
         break;
     case L_TRAVEL:
         for (int i = 0; i < u->n_classes; i++) {
@@ -515,20 +534,24 @@ static int add_chord(unit *u, int a, const vec *load, double l0, double l1, vec 
     const cl_staff *st = &u->inst->staff[u->staff[a]];
     double base = cl_util_base(u->inst, u->staff[a]);
     double f0 = st->fte * cl_phi(l0 / base), f1 = st->fte * cl_phi(l1 / base), slope = (f1 - f0) / (l1 - l0);
+    double first = st->fte * phi_first(u, a) / base; /* (the part in the imbalance expression) */
     row->n = 0;
     for (int q = 0; q < load->n; q++)
-        vec_push(row, load->idx[q], slope * load->val[q]);
+        vec_push(row, load->idx[q], (slope - first) * load->val[q]);
     vec_push(row, u->tcol[a], -1);
     return clp_mip_add_row(u->m, row->idx, row->val, row->n, -HUGE_VAL, slope * l0 - f0) < 0 ? CL_EINTERNAL : CL_OK;
 }
 
 /* The lines of phi's segments, scaled by fte, above the epigraph variable t of each staff member, for
- * utilizations up to what the limit plus the overload still allowed permits. Where a breakpoint of phi falls
- * between two neighbouring loads a staff member can have, the chord between them is a tighter valid line:
- * in assign, once the moves level has pinned the plan (pin_after_moves), the loads it can still reach
- * (u->reach; 300 clients 5.6 s -> 0.7 s); with hull and no such set, the grid of its loads (a load is a sum
- * of acuities, so a whole multiple of its grid), which helps where balance is free to choose the loads
- * (rebalance) and in assign without the pins only slowed the search (S assign 0.23 s -> 0.9). */
+ * utilizations up to what the limit plus the overload still allowed permits. The first segment's line,
+ * 0.05 u, is linear: where the load may fall below it, it is in the imbalance expression (phi_first), t
+ * holds phi less it, and t >= 0 is the first segment (as a row of its own it slowed S rebalance
+ * --max-moves 20 from 5 s to 30 s). Where a breakpoint of
+ * phi falls between two neighbouring loads a staff member can have, the chord between them is a tighter valid line: in
+ * assign, once the moves level has pinned the plan (pin_after_moves), the loads it can still reach (u->reach; 300
+ * clients 5.6 s -> 0.7 s); with hull and no such set, the grid of its loads (a load is a sum of acuities, so a whole
+ * multiple of its grid), which helps where balance is free to choose the loads (rebalance) and in assign without the
+ * pins only slowed the search (S assign 0.23 s -> 0.9). */
 static int add_phi(unit *u, double overload_allowed, bool hull)
 {
     const cl_instance *inst = u->inst;
@@ -547,12 +570,12 @@ static int add_phi(unit *u, double overload_allowed, bool hull)
         vec load = {0};
         for (int q = u->load_first[a]; q < u->load_first[a + 1]; q++)
             vec_push(&load, u->load_col[q], u->load_coef_of[q]);
-        for (int j = 0; j < segs && rc == CL_OK; j++) { /* fte * (slope * L / base - drop) <= t */
+        for (int j = 1; j < segs && rc == CL_OK; j++) { /* fte * ((slope - first) * L / base - drop) <= t */
             double slope, drop;
             cl_phi_segment(j, &slope, &drop);
             row.n = 0;
             for (int q = 0; q < load.n; q++)
-                vec_push(&row, load.idx[q], st->fte * slope * load.val[q] / base);
+                vec_push(&row, load.idx[q], st->fte * (slope - phi_first(u, a)) * load.val[q] / base);
             vec_push(&row, u->tcol[a], -1);
             if (clp_mip_add_row(u->m, row.idx, row.val, row.n, -HUGE_VAL, st->fte * drop) < 0)
                 rc = CL_EINTERNAL;
@@ -619,10 +642,10 @@ static void complete_solution(unit *u)
         if (u->tcol[a] >= 0) {
             double uu = load[a] / cl_util_base(inst, s), best = 0;
             double fte = inst->staff[s].fte;
-            for (int j = 0; j * CL_PHI_STEP < uu + CL_PHI_STEP; j++) { /* the highest of the lines */
+            for (int j = 1; j * CL_PHI_STEP < uu + CL_PHI_STEP; j++) { /* the highest line, less phi_first */
                 double slope, drop;
                 cl_phi_segment(j, &slope, &drop);
-                best = fmax(best, fte * (slope * uu - drop));
+                best = fmax(best, fte * ((slope - phi_first(u, a)) * uu - drop));
             }
             u->sol[u->tcol[a]] = best * (1 + 1e-12) + 1e-12;
         }
