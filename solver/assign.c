@@ -377,7 +377,6 @@ static int build_unit(unit *u)
     return rc;
 }
 
-/* The linear part of a level over the unit's columns; the constant is u->constant[level]. */
 /* The part of phi's slope that the imbalance expression carries for staff member a (local), per unit of
  * utilization: phi's first segment (0.05 u) when a's load may fall below the first breakpoint, else 0 (its
  * loads, once the moves level has pinned the plan, never do: the first segment's line is then below the
@@ -392,6 +391,7 @@ static double phi_first(const unit *u, int a)
     return low ? CL_PHI_STEP : 0;
 }
 
+/* The linear part of a level over the unit's columns; the constant is u->constant[level]. */
 static int level_expr(const unit *u, int level, vec *v)
 {
     const cl_instance *inst = u->inst;
@@ -546,12 +546,12 @@ static int add_chord(unit *u, int a, const vec *load, double l0, double l1, vec 
  * utilizations up to what the limit plus the overload still allowed permits. The first segment's line,
  * 0.05 u, is linear: where the load may fall below it, it is in the imbalance expression (phi_first), t
  * holds phi less it, and t >= 0 is the first segment (as a row of its own it slowed S rebalance
- * --max-moves 20 from 5 s to 30 s). Where a breakpoint of
- * phi falls between two neighbouring loads a staff member can have, the chord between them is a tighter valid line: in
- * assign, once the moves level has pinned the plan (pin_after_moves), the loads it can still reach (u->reach; 300
- * clients 5.6 s -> 0.7 s); with hull and no such set, the grid of its loads (a load is a sum of acuities, so a whole
- * multiple of its grid), which helps where balance is free to choose the loads (rebalance) and in assign without the
- * pins only slowed the search (S assign 0.23 s -> 0.9). */
+ * --max-moves 20 from 5 s to 30 s). Where a breakpoint of phi falls between two neighbouring loads a staff
+ * member can have, the chord between them is a tighter valid line: in assign, once the moves level has
+ * pinned the plan (pin_after_moves), the loads it can still reach (u->reach; 300 clients 5.6 s -> 0.7 s);
+ * with hull and no such set, the grid of its loads (a load is a sum of acuities, so a whole multiple of its
+ * grid), which helps where balance is free to choose the loads (rebalance) and in assign without the pins
+ * only slowed the search (S assign 0.23 s -> 0.9). */
 static int add_phi(unit *u, double overload_allowed, bool hull)
 {
     const cl_instance *inst = u->inst;
@@ -1319,8 +1319,8 @@ done:
 
 /* Ejection chains home: a client away from home goes back although home is full, when one of home's clients
  * who is not its own moves on to any staff member it may have (its own first) with no more overload. Moves
- * drop by one or two; what swap_home cannot: the one moving on need not go where the first was (150
- * clients: the moves level started 13 above its optimum and took 0.1 s to close). */
+ * drop by one or two; what swap_home cannot: the one moving on need not go where the first was (2,500
+ * clients: 36 fewer moves when the moves level stops at its time limit). */
 static void chain_home(unit *u, double *load, double *pool, double deadline)
 {
     held h = {.for_moves = true}; /* (moves only drop: no budget to mind) */
