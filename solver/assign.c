@@ -570,12 +570,13 @@ static int add_phi(unit *u, double overload_allowed, bool hull)
         vec load = {0};
         for (int q = u->load_first[a]; q < u->load_first[a + 1]; q++)
             vec_push(&load, u->load_col[q], u->load_coef_of[q]);
+        double first = phi_first(u, a);
         for (int j = 1; j < segs && rc == CL_OK; j++) { /* fte * ((slope - first) * L / base - drop) <= t */
             double slope, drop;
             cl_phi_segment(j, &slope, &drop);
             row.n = 0;
             for (int q = 0; q < load.n; q++)
-                vec_push(&row, load.idx[q], st->fte * (slope - phi_first(u, a)) * load.val[q] / base);
+                vec_push(&row, load.idx[q], st->fte * (slope - first) * load.val[q] / base);
             vec_push(&row, u->tcol[a], -1);
             if (clp_mip_add_row(u->m, row.idx, row.val, row.n, -HUGE_VAL, st->fte * drop) < 0)
                 rc = CL_EINTERNAL;
@@ -641,11 +642,11 @@ static void complete_solution(unit *u)
         u->sol[u->over[a]] = fmax(0, load[a] - cl_limit(inst, s));
         if (u->tcol[a] >= 0) {
             double uu = load[a] / cl_util_base(inst, s), best = 0;
-            double fte = inst->staff[s].fte;
+            double fte = inst->staff[s].fte, first = phi_first(u, a);
             for (int j = 1; j * CL_PHI_STEP < uu + CL_PHI_STEP; j++) { /* the highest line, less phi_first */
                 double slope, drop;
                 cl_phi_segment(j, &slope, &drop);
-                best = fmax(best, fte * ((slope - phi_first(u, a)) * uu - drop));
+                best = fmax(best, fte * ((slope - first) * uu - drop));
             }
             u->sol[u->tcol[a]] = best * (1 + 1e-12) + 1e-12;
         }
