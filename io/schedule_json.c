@@ -32,10 +32,13 @@ char *cl_schedule_to_json(const cl_instance *inst, const cl_schedule *s)
     json_object_set_new(root, "week", week);
     json_t *solver = json_object();
     json_object_set_new(solver, "status", json_string(cl_schedule_status_names[cl_schedule_status_of(s)]));
-    /* What "optimal" does not cover: these two levels are improved by local search, not proven. */
+    /* What "optimal" does not cover: the levels after spread that GLPK did not prove in their share of the work
+     * (improved by local moves and a short search). */
     json_t *local = json_array();
-    json_array_append_new(local, json_string("travel"));
-    json_array_append_new(local, json_string("latest_end"));
+    if (cl_schedule_unproven(s) & CL_SCHED_TRAVEL)
+        json_array_append_new(local, json_string("travel"));
+    if (cl_schedule_unproven(s) & CL_SCHED_LATEST_END)
+        json_array_append_new(local, json_string("latest_end"));
     json_object_set_new(solver, "local_search", local);
     json_object_set_new(root, "solver", solver);
 

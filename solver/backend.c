@@ -235,6 +235,7 @@ typedef struct cb_info {
     bool closed;     /* stopped because incumbent - bound <= abs_gap */
     double deadline; /* clp_now() by which the search stops: GLPK's own tm_lim can run over by a tenth */
     int iterations;  /* simplex iterations counted on the clock */
+    double work_end; /* work_clock.work at which the search stops (with a work limit) */
 } cb_info;
 
 static void callback(glp_tree *T, void *data)
@@ -261,7 +262,7 @@ static void callback(glp_tree *T, void *data)
     int best = glp_ios_best_node(T);
     if (best > 0)
         info->bound = glp_ios_node_bound(T, best);
-    if (clp_now() > info->deadline)
+    if (clp_now() > info->deadline || (info->p->work_limit_s > 0 && work_clock.work > info->work_end))
         glp_ios_terminate(T);
     if (info->p->abs_gap > 0 && best > 0 && !info->closed) {
         if (glp_mip_status(lp) == GLP_FEAS && glp_mip_obj_val(lp) - info->bound <= info->p->abs_gap) {
@@ -296,7 +297,7 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
     glp_init_smcp(&sm);
     sm.msg_lev = GLP_MSG_OFF;
     sm.presolve = GLP_OFF;
-    double deadline = t0 + p->time_limit_s;
+    double deadline = t0 + p->time_limit_s, work_end = work_clock.work + p->work_limit_s;
     sm.tm_lim = wall_ms_until(deadline);
     double per_iteration = WORK_PER_LP_ITER_DIM * (glp_get_num_rows(m->lp) + m->ncols);
     if (work_clock.counting) /* the limit in iterations, which the work clock counts */
@@ -320,13 +321,15 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
     io.presolve = GLP_OFF; /* the start is given in the original columns */
     io.br_tech = GLP_BR_DTH;
     io.bt_tech = GLP_BT_BLB;
-    io.gmi_cuts = GLP_ON;
-    io.mir_cuts = GLP_ON;
-    io.cov_cuts = GLP_ON;
+    io.gmi_cuts = io.mir_cuts = io.cov_cuts = p->no_cuts ? GLP_OFF : GLP_ON;
     io.mip_gap = p->gap;
     io.tm_lim = wall_ms_until(deadline);
-    cb_info info = {
-        .p = p, .start = start, .bound = -HUGE_VAL, .deadline = deadline, .iterations = glp_get_it_cnt(m->lp)};
+    cb_info info = {.p = p,
+                    .start = start,
+                    .bound = -HUGE_VAL,
+                    .deadline = deadline,
+                    .iterations = glp_get_it_cnt(m->lp),
+                    .work_end = work_end};
     io.cb_func = callback;
     io.cb_info = &info;
     rc = glp_intopt(m->lp, &io);

@@ -18,6 +18,9 @@ typedef struct clp_mip_params {
     double gap;          /* relative gap accepted */
     double abs_gap;      /* stop once incumbent - bound <= abs_gap (0 = off): a proof when the objective's
                             values are that far apart */
+    bool no_cuts;        /* no cut rounds (they cost more than they prove on small, weak models) */
+    double work_limit_s; /* stop once the search has done this much work (0 = off), counted as the work clock
+                            counts it whichever clock is on: a limit that stops at the same point in every run */
     bool progress;       /* print progress lines on standard error after progress_after_s */
     double progress_after_s;
     double started;    /* clp_now() when the whole command started, for elapsed times */

@@ -23,6 +23,7 @@ struct cl_schedule {
     cl_schedule_metrics m;
     double seconds;
     cl_schedule_status status;
+    unsigned unproven; /* CL_SCHED_TRAVEL | CL_SCHED_LATEST_END */
 };
 
 const char *const cl_schedule_status_names[3] = {"optimal", "time_limit", "feasible"};
@@ -285,10 +286,16 @@ int cl_schedule_finish(cl_schedule *s, const cl_instance *inst)
     return CL_OK;
 }
 
-void clp_schedule_set_solve_info(cl_schedule *s, double seconds, cl_schedule_status status)
+void clp_schedule_set_solve_info(cl_schedule *s, double seconds, cl_schedule_status status, unsigned unproven)
 {
     s->seconds = seconds;
     s->status = status;
+    s->unproven = unproven;
+}
+
+unsigned cl_schedule_unproven(const cl_schedule *s)
+{
+    return s->unproven;
 }
 
 cl_schedule_metrics cl_schedule_metrics_of(const cl_schedule *s)

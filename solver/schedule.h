@@ -90,9 +90,9 @@ const cl_shortfall *cl_schedule_shortfalls(const cl_schedule *s, int *n);
 const cl_staff_day *cl_schedule_staff_days(const cl_schedule *s, int *n);
 /* Per client (inst->n_clients entries). */
 const cl_schedule_client *cl_schedule_clients(const cl_schedule *s);
-/* How far the solve got: shortfall and spread proven optimal (travel and latest end are improved by local
- * search over the exact routes, never proven: the output says so in solver.local_search), a time limit
- * stopped a level, or a level was left to the heuristics. */
+/* How far the solve got for shortfall and spread: proven optimal, a time limit stopped a level, or a level was
+ * left to the heuristics. Travel and the latest end are proven where GLPK closes them within their share of the
+ * work; cl_schedule_unproven says which are not. */
 typedef enum cl_schedule_status {
     CL_SCHED_OPTIMAL = 0,
     CL_SCHED_TIME_LIMIT = 1,
@@ -105,6 +105,9 @@ double cl_schedule_seconds(const cl_schedule *s);
 cl_schedule_status cl_schedule_status_of(const cl_schedule *s);
 /* True when a time limit stopped a part of the solve (status CL_SCHED_TIME_LIMIT). */
 bool cl_schedule_time_limited(const cl_schedule *s);
+/* The levels after spread not proven optimal: CL_SCHED_TRAVEL and/or CL_SCHED_LATEST_END bits. */
+enum { CL_SCHED_TRAVEL = 1, CL_SCHED_LATEST_END = 2 };
+unsigned cl_schedule_unproven(const cl_schedule *s);
 
 /* Builds a schedule from records, e.g. read from a file: the caller adds the records, then calls
  * cl_schedule_finish, which sorts them and computes staff days, counts and metrics. manager and peer
@@ -150,8 +153,8 @@ bool clp_may_visit(const cl_instance *inst, int c, int m, int s, bool *covering)
 /* Days on which client c (manager m, peer p) could be visited at all, from working days alone; for an
  * ADULT_HOME client with a peer, 0 when no day lets the peer join a visit. */
 unsigned clp_possible_days(const cl_instance *inst, int c, int m, int p);
-/* Records the solve's wall-clock seconds and status. */
-void clp_schedule_set_solve_info(cl_schedule *s, double seconds, cl_schedule_status status);
+/* Records the solve's wall-clock seconds, status and the levels after spread left unproven. */
+void clp_schedule_set_solve_info(cl_schedule *s, double seconds, cl_schedule_status status, unsigned unproven);
 /* The on-call rota (SPEC §6.2): one entry per group and day of policy.on_call_days, even per FTE, no two
  * days in a row where avoidable. Adds the entries to s. Returns 0 or CL_ENOMEM / CL_EINTERNAL. */
 int clp_on_call_solve(cl_schedule *s, const cl_instance *inst, double time_limit_s);

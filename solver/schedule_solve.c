@@ -117,6 +117,53 @@ static int sd_of(ctx *k, comp *g, int s, int d)
     return *slot;
 }
 
+static int *leg_at(const comp *g, int j, int a, int b)
+{
+    return &g->leg[((size_t)j * (size_t)(g->nz + 1) + (size_t)a) * (size_t)(g->nz + 1) + (size_t)b];
+}
+
+/* Travel of the leg from a to b of staff member s (index nz: its base). */
+static int leg_cost(const ctx *k, const comp *g, int s, int a, int b)
+{
+    int base = k->inst->staff[s].zone;
+    return clp_sched_tr(k, a == g->nz ? base : a, b == g->nz ? base : b);
+}
+
+/* The zones staff-day j may visit (those with a zone-used column), into zl; returns their number. */
+static int day_zones(const comp *g, int j, int *zl)
+{
+    int n = 0;
+    for (int z = 0; z < g->nz; z++)
+        if (g->wcol[j * g->nz + z] >= 0)
+            zl[n++] = z;
+    return n;
+}
+
+/* The rows "the zones in S (a mask over zl) are entered from outside once one of them is used", one per zone
+ * of S. */
+static int add_subset_rows(comp *g, int j, const int *zl, int n, unsigned S, int *cols, double *vals)
+{
+    for (int a = 0; a < n; a++) {
+        if (!(S >> a & 1u))
+            continue;
+        int nn = 0;
+        for (int p = 0; p <= n; p++) {
+            if (p < n && (S >> p & 1u))
+                continue;
+            for (int q = 0; q < n; q++)
+                if (S >> q & 1u) {
+                    cols[nn] = *leg_at(g, j, p < n ? zl[p] : g->nz, zl[q]);
+                    vals[nn++] = 1;
+                }
+        }
+        cols[nn] = g->wcol[j * g->nz + zl[a]];
+        vals[nn++] = -1;
+        if (clp_mip_add_row(g->mip, cols, vals, nn, 0, HUGE_VAL) < 0)
+            return CL_ENOMEM;
+    }
+    return CL_OK;
+}
+
 /* Builds the MIP of component g (its clients' options). */
 static int build_mip(ctx *k, comp *g)
 {
@@ -141,13 +188,24 @@ static int build_mip(ctx *k, comp *g)
     g->acol = malloc(((size_t)g->n_clients * CL_NDAYS + 1) * sizeof *g->acol);
     g->cut_rows = malloc(((size_t)g->n_sd + 1) * sizeof *g->cut_rows);
     g->cut_max = malloc(((size_t)g->n_sd + 1) * sizeof *g->cut_max);
+    size_t nlegs = (size_t)g->n_sd * (size_t)(nz + 1) * (size_t)(nz + 1);
+    g->leg = malloc((nlegs + 1) * sizeof *g->leg);
+    g->ucol = malloc(((size_t)g->n_sd + 1) * sizeof *g->ucol);
+    int *zl = malloc(((size_t)nz + 1) * sizeof *zl);
+    int n_options = 0;
+    for (int i = 0; i < g->n_clients; i++)
+        n_options += k->first[g->clients[i] + 1] - k->first[g->clients[i]];
+    int *vc = malloc(((size_t)n_options + 1) * sizeof *vc), *vz = malloc(((size_t)n_options + 1) * sizeof *vz);
 
     int cap = 64;
     int *cols = malloc((size_t)cap * sizeof *cols);
     double *vals = malloc((size_t)cap * sizeof *vals);
     int rc = CL_ENOMEM;
-    if (!g->wcol || !g->acol || !g->cut_rows || !g->cut_max || !cols || !vals)
+    if (!g->wcol || !g->acol || !g->cut_rows || !g->cut_max || !g->leg || !g->ucol || !zl || !vc || !vz || !cols ||
+        !vals)
         goto done;
+    for (size_t i = 0; i < nlegs; i++)
+        g->leg[i] = -1;
     for (int j = 0; j < g->n_sd * nz; j++)
         g->wcol[j] = -1;
     for (int j = 0; j < g->n_sd; j++)
@@ -271,39 +329,96 @@ static int build_mip(ctx *k, comp *g)
                 goto done;
         }
     }
-    /* Zone links and capacity per staff-day. */
+    /* Per staff-day: its route and its minutes. The route is a walk from base through the visits and back:
+     * integer leg columns between its zones and base, each visit's zone entered and left once per visit,
+     * base left and entered once when the day is used, and every set of zones without base entered from
+     * outside when one of them is used (so the walk is connected). Its travel is exact for any travel matrix. */
     for (int j = 0; j < g->n_sd; j++) {
         int s = g->sd_staff[j], d = g->sd_day[j];
-        int nn = 0;
+        int nzl = inst->n_zones > 0 ? day_zones(g, j, zl) : 0, nv = 0;
+        ROOM(2 * (nzl + 1) * (nzl + 1) + 8);
+        g->ucol[j] = clp_mip_add_col(m, 0, 1, true);
+        for (int p = 0; p <= nzl; p++)
+            for (int q = 0; q <= nzl; q++)
+                if (p < nzl || q < nzl)
+                    *leg_at(g, j, p < nzl ? zl[p] : nz, q < nzl ? zl[q] : nz) =
+                        clp_mip_add_col(m, 0, p < nzl && q < nzl ? HUGE_VAL : 1, true);
+        /* The day's visits: columns vc, clients vz. */
         for (int i = 0; i < g->n_clients; i++) {
-            int c = g->clients[i], z = clp_sched_zone(k, c);
+            int c = g->clients[i];
             for (int o = k->first[c]; o < k->first[c + 1]; o++) {
                 option *op = &k->opt[o];
                 if (op->d != d)
                     continue;
                 int col = op->s == s ? op->x : (op->joint_ok && clp_sched_peer(k, c) == s) ? op->y : -1;
-                if (col < 0)
-                    continue;
-                ROOM(nn + nz + 4);
-                cols[nn] = col;
-                vals[nn++] = clp_sched_visit_cost(k, c);
-                if (z >= 0) {
-                    int cc[2] = {g->wcol[j * nz + z], col};
-                    double vv[2] = {1, -1};
-                    if (clp_mip_add_row(m, cc, vv, 2, 0, HUGE_VAL) < 0)
-                        goto done;
+                if (col >= 0) {
+                    vc[nv] = col;
+                    vz[nv++] = c;
                 }
             }
         }
-        for (int z = 0; z < nz && inst->n_zones > 0; z++)
-            if (g->wcol[j * nz + z] >= 0) {
-                ROOM(nn + 2);
-                cols[nn] = g->wcol[j * nz + z];
-                vals[nn++] = clp_sched_zone_cost(k, s, z);
+        ROOM(nv + 2 * (nzl + 1) * (nzl + 1) + 8);
+        bool ok = true;
+        for (int v = 0; v < nv && ok; v++) {
+            int z = clp_sched_zone(k, vz[v]);
+            if (z >= 0) {
+                int cc[2] = {g->wcol[j * nz + z], vc[v]};
+                double vv[2] = {1, -1};
+                ok = clp_mip_add_row(m, cc, vv, 2, 0, HUGE_VAL) >= 0;
             }
-        if (clp_mip_add_row(m, cols, vals, nn, -HUGE_VAL, inst->staff[s].minutes[d]) < 0)
+        }
+        for (int a2 = nzl > 0 ? 0 : 1; a2 <= nzl && ok; a2++) { /* no zones: u is free */
+            int za = a2 < nzl ? zl[a2] : nz;
+            for (int dir = 0; dir < 2 && ok; dir++) { /* into a2, out of a2 */
+                int nn = 0;
+                for (int b2 = 0; b2 <= nzl; b2++) {
+                    int zb = b2 < nzl ? zl[b2] : nz, col = dir == 0 ? *leg_at(g, j, zb, za) : *leg_at(g, j, za, zb);
+                    if (col >= 0) {
+                        cols[nn] = col;
+                        vals[nn++] = 1;
+                    }
+                }
+                if (a2 == nzl) {
+                    cols[nn] = g->ucol[j];
+                    vals[nn++] = -1;
+                } else {
+                    for (int v = 0; v < nv; v++)
+                        if (clp_sched_zone(k, vz[v]) == za) {
+                            cols[nn] = vc[v];
+                            vals[nn++] = -1;
+                        }
+                }
+                ok = clp_mip_add_row(m, cols, vals, nn, 0, 0) >= 0;
+            }
+            if (a2 < nzl && ok) {
+                int cc[2] = {g->ucol[j], g->wcol[j * nz + za]};
+                double vv[2] = {1, -1};
+                ok = clp_mip_add_row(m, cc, vv, 2, 0, HUGE_VAL) >= 0;
+            }
+        }
+        if (nzl > 0 && nzl <= CL_SCHED_SUBSET_ZONES)
+            for (unsigned S = 1; S + 1 < 1u << nzl && ok; S++)
+                ok = add_subset_rows(g, j, zl, nzl, S, cols, vals) == CL_OK;
+        /* Minutes: visits and legs within the day; the latest end is at least the day's end. */
+        int nn = 0;
+        for (int v = 0; v < nv && ok; v++) {
+            cols[nn] = vc[v];
+            vals[nn++] = inst->clients[vz[v]].visit_minutes;
+        }
+        for (int p = 0; p <= nzl; p++)
+            for (int q = 0; q <= nzl; q++) {
+                int za = p < nzl ? zl[p] : nz, zb = q < nzl ? zl[q] : nz;
+                if (*leg_at(g, j, za, zb) >= 0) {
+                    cols[nn] = *leg_at(g, j, za, zb);
+                    vals[nn++] = leg_cost(k, g, s, za, zb);
+                }
+            }
+        /* Within the day's minutes, and none on a day not used (which the LP bound needs: a staff member
+         * whose visits take two days' minutes leaves base on two days). */
+        cols[nn] = g->ucol[j];
+        vals[nn] = -inst->staff[s].minutes[d];
+        if (!ok || clp_mip_add_row(m, cols, vals, nn + 1, -HUGE_VAL, 0) < 0)
             goto done;
-        ROOM(nn + 1);
         cols[nn] = g->L;
         vals[nn++] = -1;
         for (int t = 0; t < nn - 1; t++)
@@ -315,41 +430,43 @@ static int build_mip(ctx *k, comp *g)
     rc = CL_OK;
 #undef ROOM
 done:
+    free(zl);
+    free(vc);
+    free(vz);
     free(cols);
     free(vals);
     return rc;
 }
 
-/* Fills a feasible start (every dependent column computed from the chosen x and y). */
-static void start_from(ctx *k, comp *g, double *x, bool use_chosen)
+/* Fills a feasible start (every dependent column computed from the chosen x and y): each staff-day's route
+ * visits its zones in one block each, in the best order of zones, as the heuristics count it. */
+static int start_from(ctx *k, comp *g, double *x)
 {
     const cl_instance *inst = k->inst;
-    int n = clp_mip_ncols(g->mip);
+    int n = clp_mip_ncols(g->mip), nz = g->nz;
     memset(x, 0, (size_t)n * sizeof *x);
     double *load = calloc((size_t)g->n_sd + 1, sizeof *load);
-    if (load == NULL)
-        return;
+    int *cnt = calloc((size_t)g->n_sd * (size_t)nz + 1, sizeof *cnt);
+    int *order = malloc(((size_t)nz + 1) * sizeof *order);
+    if (!load || !cnt || !order) {
+        free(load), free(cnt), free(order);
+        return CL_ENOMEM;
+    }
     for (int i = 0; i < g->n_clients; i++) {
         int c = g->clients[i], z = clp_sched_zone(k, c);
         for (int o = k->first[c]; o < k->first[c + 1]; o++) {
             option *op = &k->opt[o];
-            if (!use_chosen || !op->chosen)
+            if (!op->chosen)
                 continue;
             x[op->x] = 1;
-            int j = k->sd_index[op->s * CL_NDAYS + op->d];
-            load[j] += clp_sched_visit_cost(k, c);
-            if (z >= 0 && x[g->wcol[j * g->nz + z]] == 0) {
-                x[g->wcol[j * g->nz + z]] = 1;
-                load[j] += clp_sched_zone_cost(k, op->s, z);
-            }
-            if (op->joint) {
-                x[op->y] = 1;
-                int p = clp_sched_peer(k, c);
-                j = k->sd_index[p * CL_NDAYS + op->d];
-                load[j] += clp_sched_visit_cost(k, c);
-                if (z >= 0 && x[g->wcol[j * g->nz + z]] == 0) {
-                    x[g->wcol[j * g->nz + z]] = 1;
-                    load[j] += clp_sched_zone_cost(k, p, z);
+            for (int side = 0; side < 1 + op->joint; side++) {
+                int j = k->sd_index[(side ? clp_sched_peer(k, c) : op->s) * CL_NDAYS + op->d];
+                if (side)
+                    x[op->y] = 1;
+                load[j] += inst->clients[c].visit_minutes;
+                if (z >= 0) {
+                    x[g->wcol[j * nz + z]] = 1;
+                    cnt[j * nz + z]++;
                 }
             }
         }
@@ -359,16 +476,30 @@ static void start_from(ctx *k, comp *g, double *x, bool use_chosen)
                 continue;
             int on = 0;
             for (int o = k->first[c]; o < k->first[c + 1]; o++)
-                if (use_chosen && k->opt[o].chosen && (k->opt[o].d == d || k->opt[o].d == d + 1))
+                if (k->opt[o].chosen && (k->opt[o].d == d || k->opt[o].d == d + 1))
                     on++;
             x[a] = on > 1 ? on - 1 : 0;
         }
     }
     double L = inst->day_start_min;
-    for (int j = 0; j < g->n_sd; j++)
+    for (int j = 0; j < g->n_sd; j++) {
+        int nused = 0, s = g->sd_staff[j];
+        if (inst->n_zones > 0) {
+            load[j] += clp_sched_route(k, s, cnt + (size_t)j * (size_t)nz, order, &nused);
+            for (int q = 0; q < nused; q++) {
+                int z = order[q];
+                x[*leg_at(g, j, q == 0 ? nz : order[q - 1], z)] += 1;
+                x[*leg_at(g, j, z, z)] += cnt[j * nz + z] - 1;
+            }
+            if (nused > 0)
+                x[*leg_at(g, j, order[nused - 1], nz)] += 1;
+        }
+        x[g->ucol[j]] = nused > 0;
         L = fmax(L, inst->day_start_min + load[j]);
+    }
     x[g->L] = L;
-    free(load);
+    free(load), free(cnt), free(order);
+    return CL_OK;
 }
 
 static void read_solution(ctx *k, comp *g)
@@ -383,7 +514,7 @@ static void read_solution(ctx *k, comp *g)
     }
 }
 
-static int solve_levels(ctx *k, comp *g, double budget_s)
+static int solve_levels(ctx *k, comp *g, double budget_s, double route_s)
 {
     const cl_instance *inst = k->inst;
     clp_mip *m = g->mip;
@@ -418,8 +549,9 @@ static int solve_levels(ctx *k, comp *g, double budget_s)
     if (have < most - 1e-9 && n > CL_SCHED_MIP_COLS) {
         k->unproven = true; /* GLPK would not finish on a group this large: the greedy choice stands */
     } else if (have < most - 1e-9) {
-        start_from(k, g, start, true);
-        p.time_limit_s = fmax(0.2, (t_end - clp_now()) * 0.6);
+        if ((rc = start_from(k, g, start)) != CL_OK)
+            goto done;
+        p.time_limit_s = fmax(0.2, (t_end - clp_now()) * 0.4);
         if ((rc = clp_mip_solve(m, &p, start, &r)) != CL_OK)
             goto done;
         rc = CL_ENOMEM;
@@ -446,16 +578,74 @@ static int solve_levels(ctx *k, comp *g, double budget_s)
                 cols[nn] = g->acol[j];
                 vals[nn++] = 1;
             }
-        start_from(k, g, start, true);
-        p.time_limit_s = fmax(0.2, t_end - clp_now());
+        if ((rc = start_from(k, g, start)) != CL_OK)
+            goto done;
+        p.time_limit_s = fmax(0.2, (t_end - clp_now()) * 0.4);
         if ((rc = clp_mip_solve(m, &p, start, &r)) != CL_OK)
             goto done;
         k->limited |= r.status != CLP_MIP_OPTIMAL;
         if (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT)
             read_solution(k, g);
+        clp_sched_spread(k, g, &sp, &sp_floor);
     }
-    /* Level 3: travel, by local moves that keep levels 1 and 2. */
-    rc = clp_sched_travel(k, g);
+    nn = 0;
+    for (int j = 0; j < g->n_clients * CL_NDAYS; j++)
+        if (g->acol[j] >= 0) {
+            cols[nn] = g->acol[j];
+            vals[nn++] = 1;
+        }
+    if (clp_mip_add_row(m, cols, vals, nn, -HUGE_VAL, sp + 1e-6) < 0)
+        goto done;
+    /* Levels 3 and 4: local moves that keep levels 1 and 2 give the start; GLPK improves on it and proves it
+     * over every route the legs allow. */
+    if ((rc = clp_sched_travel(k, g)) != CL_OK)
+        goto done;
+    g->travel = g->end = -1;
+    g->routed = n <= CL_SCHED_MIP_COLS;
+    if (!g->routed)
+        goto done;
+    rc = CL_ENOMEM;
+    clp_mip_clear_obj(m);
+    nn = 0;
+    for (int j = 0; j < g->n_sd; j++)
+        for (int a = 0; a <= g->nz; a++)
+            for (int b = 0; b <= g->nz; b++) {
+                int col = *leg_at(g, j, a, b);
+                if (col >= 0) {
+                    cols[nn] = col;
+                    vals[nn] = leg_cost(k, g, g->sd_staff[j], a, b);
+                    clp_mip_set_obj(m, col, vals[nn++]);
+                }
+            }
+    if ((rc = start_from(k, g, start)) != CL_OK)
+        goto done;
+    /* Travel and the latest end are whole minutes: a bound within one of the incumbent proves it. */
+    clp_mip_params pr = p;
+    pr.abs_gap = 1 - 1e-6;
+    pr.no_cuts = true;
+    pr.work_limit_s = route_s;
+    pr.time_limit_s = fmax(0.2, (t_end - clp_now()) * 0.7);
+    if ((rc = clp_mip_solve(m, &pr, start, &r)) != CL_OK)
+        goto done;
+    if (r.status != CLP_MIP_OPTIMAL && r.status != CLP_MIP_TIME_LIMIT)
+        goto done; /* numerical trouble: the local moves' choice stands */
+    rc = CL_ENOMEM;
+    read_solution(k, g);
+    if (r.status == CLP_MIP_OPTIMAL)
+        g->travel = r.objective;
+    if (clp_mip_add_row(m, cols, vals, nn, -HUGE_VAL, round(r.objective) + 0.5) < 0)
+        goto done;
+    clp_mip_clear_obj(m);
+    clp_mip_set_obj(m, g->L, 1);
+    if ((rc = start_from(k, g, start)) != CL_OK)
+        goto done;
+    pr.time_limit_s = fmax(0.2, t_end - clp_now());
+    if ((rc = clp_mip_solve(m, &pr, start, &r)) != CL_OK)
+        goto done;
+    if (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT)
+        read_solution(k, g);
+    if (r.status == CLP_MIP_OPTIMAL)
+        g->end = r.objective;
 done:
     clp_mip_truncate_rows(m, base_rows);
     free(start);
@@ -466,100 +656,205 @@ done:
 
 /* ---- routes ---- */
 
+int clp_sched_tour(const ctx *k, int from, int to, const int *zl, int n, int *order)
+{
+    if (n == 0)
+        return from == to ? 0 : clp_sched_tr(k, from, to);
+    int sbuf[2 * 64 * 6], *dp = sbuf, *par = sbuf + 64 * 6;
+    size_t full = (size_t)1 << (n <= 12 ? n : 0), cells = full * (size_t)n;
+    if (n > 6 && n <= 12) {
+        dp = malloc(2 * cells * sizeof *dp);
+        par = dp ? dp + cells : NULL;
+    }
+    if (n > 12 || dp == NULL) { /* the given order */
+        int t = clp_sched_tr(k, from, zl[0]) + clp_sched_tr(k, zl[n - 1], to);
+        for (int q = 0; q < n; q++) {
+            t += q > 0 ? clp_sched_tr(k, zl[q - 1], zl[q]) : 0;
+            if (order)
+                order[q] = q;
+        }
+        return t;
+    }
+    for (size_t i = 0; i < cells; i++)
+        dp[i] = INT32_MAX / 4;
+    for (int e = 0; e < n; e++) {
+        dp[((size_t)1 << e) * (size_t)n + (size_t)e] = clp_sched_tr(k, from, zl[e]);
+        par[((size_t)1 << e) * (size_t)n + (size_t)e] = -1;
+    }
+    for (size_t mask = 1; mask < full; mask++)
+        for (int e = 0; e < n; e++) {
+            int cur = dp[mask * (size_t)n + (size_t)e];
+            if (!(mask >> e & 1u) || cur >= INT32_MAX / 4)
+                continue;
+            for (int f = 0; f < n; f++) {
+                size_t nm = mask | ((size_t)1 << f);
+                int v = cur + clp_sched_tr(k, zl[e], zl[f]);
+                if (!(mask >> f & 1u) && v < dp[nm * (size_t)n + (size_t)f]) {
+                    dp[nm * (size_t)n + (size_t)f] = v;
+                    par[nm * (size_t)n + (size_t)f] = e;
+                }
+            }
+        }
+    int best = INT32_MAX, be = 0;
+    for (int e = 0; e < n; e++) {
+        int v = dp[(full - 1) * (size_t)n + (size_t)e] + clp_sched_tr(k, zl[e], to);
+        if (v < best) {
+            best = v;
+            be = e;
+        }
+    }
+    for (size_t mask = full - 1, q = (size_t)n; order != NULL && q-- > 0;) {
+        order[q] = be;
+        int pe = par[mask * (size_t)n + (size_t)be];
+        mask &= ~((size_t)1 << be);
+        be = pe;
+    }
+    if (dp != sbuf)
+        free(dp);
+    return best;
+}
+
+int clp_sched_route(const ctx *k, int s, const int *cnt, int *order, int *nused)
+{
+    int nz = k->inst->n_zones, n = 0, b = k->inst->staff[s].zone, t = 0;
+    int *zl = calloc((size_t)nz + 1, sizeof *zl);
+    if (zl == NULL)
+        return -1;
+    for (int z = 0; z < nz; z++)
+        if (cnt[z] > 0) {
+            zl[n++] = z;
+            t += (cnt[z] - 1) * clp_sched_tr(k, z, z);
+        }
+    t += clp_sched_tour(k, b, b, zl, n, order);
+    for (int q = 0; order != NULL && q < n; q++)
+        order[q] = zl[order[q]];
+    *nused = n;
+    free(zl);
+    return t;
+}
+
 typedef struct stop {
     int o;   /* option */
     int z;   /* zone */
     int len; /* visit minutes */
 } stop;
 
-/* Orders stops (solo visits of one staff-day) from zone pos to base, visiting each zone as one block: exact
- * over the orders of the zones (Held-Karp); within a zone, by client index. Writes the order to out and
- * returns the travel. */
-static int order_stops(const ctx *k, const stop *st, int n, int pos, int base, int *out)
+/* Orders stops (solo visits of one staff-day) from zone pos to base, each zone's visits one after the other,
+ * in the best order of zones (clp_sched_tour); within a zone, by client index. Writes the order to out. */
+static void order_stops(const ctx *k, const stop *st, int n, int pos, int base, int *out)
 {
-    int zl[64], nzl = 0;
+    int *zl = calloc(2 * ((size_t)n + 1), sizeof *zl), nzl = 0;
+    if (zl == NULL) { /* as they come */
+        for (int i = 0; i < n; i++)
+            out[i] = i;
+        return;
+    }
+    int *order = zl + n + 1;
     for (int i = 0; i < n; i++) {
         bool have = false;
         for (int q = 0; q < nzl; q++)
             have |= zl[q] == st[i].z;
-        if (!have && nzl < 64)
+        if (!have)
             zl[nzl++] = st[i].z;
     }
-    int travel = 0;
-    int order[64];
-    if (nzl <= 12) {
-        size_t full = (size_t)1 << nzl;
-        int *dp = malloc(full * (size_t)(nzl ? nzl : 1) * sizeof *dp);
-        int *par = malloc(full * (size_t)(nzl ? nzl : 1) * sizeof *par);
-        if (dp && par && nzl > 0) {
-            for (size_t mask = 0; mask < full; mask++)
-                for (int e = 0; e < nzl; e++)
-                    dp[mask * (size_t)nzl + (size_t)e] = INT32_MAX / 4;
-            for (int e = 0; e < nzl; e++) {
-                dp[((size_t)1 << e) * (size_t)nzl + (size_t)e] = clp_sched_tr(k, pos, zl[e]);
-                par[((size_t)1 << e) * (size_t)nzl + (size_t)e] = -1;
-            }
-            for (size_t mask = 1; mask < full; mask++)
-                for (int e = 0; e < nzl; e++) {
-                    int cur = dp[mask * (size_t)nzl + (size_t)e];
-                    if (!(mask >> e & 1u) || cur >= INT32_MAX / 4)
-                        continue;
-                    for (int f = 0; f < nzl; f++) {
-                        if (mask >> f & 1u)
-                            continue;
-                        size_t nm = mask | ((size_t)1 << f);
-                        int v = cur + clp_sched_tr(k, zl[e], zl[f]);
-                        if (v < dp[nm * (size_t)nzl + (size_t)f]) {
-                            dp[nm * (size_t)nzl + (size_t)f] = v;
-                            par[nm * (size_t)nzl + (size_t)f] = e;
-                        }
-                    }
-                }
-            int best = INT32_MAX, be = 0;
-            for (int e = 0; e < nzl; e++) {
-                int v = dp[(full - 1) * (size_t)nzl + (size_t)e] + clp_sched_tr(k, zl[e], base);
-                if (v < best) {
-                    best = v;
-                    be = e;
-                }
-            }
-            size_t mask = full - 1;
-            for (int q = nzl - 1; q >= 0; q--) {
-                order[q] = be;
-                int pe = par[mask * (size_t)nzl + (size_t)be];
-                mask &= ~((size_t)1 << be);
-                be = pe;
-            }
-        } else {
-            for (int q = 0; q < nzl; q++)
-                order[q] = q;
-        }
-        free(dp);
-        free(par);
-    } else {
-        for (int q = 0; q < nzl; q++)
-            order[q] = q;
-    }
-    int nout = 0, at = pos;
-    for (int q = 0; q < nzl; q++) {
-        int z = zl[order[q]];
+    clp_sched_tour(k, pos, base, zl, nzl, order);
+    int nout = 0;
+    for (int q = 0; q < nzl; q++)
         for (int i = 0; i < n; i++)
-            if (st[i].z == z) {
-                travel += clp_sched_tr(k, at, z);
-                at = z;
+            if (st[i].z == zl[order[q]])
                 out[nout++] = i;
-            }
-    }
-    travel += clp_sched_tr(k, at, base);
-    return travel;
+    free(zl);
 }
 
-/* Sequences every staff-day of component g on day d. Sets op->start; marks bad[j] for staff-days that do not
- * fit. Returns 0 or CL_ENOMEM. */
-static int sequence_day(ctx *k, comp *g, int d, bool *bad)
+/* Sequences every staff-day of component g on day d along its route (each zone's visits one after the other,
+ * in the best order of zones: the travel the heuristics and the MIP count), a joint visit starting when both
+ * have arrived. Sets op->start; marks bad[j] for staff-days that do not fit (all of the day's when the joint
+ * visits wait on each other in a circle). Returns the number of bad staff-days or CL_ENOMEM (negative). */
+static int sequence_routes(ctx *k, comp *g, int d, bool *bad)
 {
     const cl_instance *inst = k->inst;
-    int ns = g->n_sd;
+    int *arr = malloc(((size_t)k->n_opt + 1) * 2 * sizeof *arr);
+    stop *st = malloc(((size_t)k->n_opt + 1) * sizeof *st);
+    int *ord = malloc(((size_t)k->n_opt + 1) * sizeof *ord);
+    int *first = malloc(((size_t)g->n_sd + 1) * sizeof *first), *list = NULL;
+    int nl = 0, njoint = 0, nbad = 0;
+    if (!arr || !st || !ord || !first) {
+        free(arr), free(st), free(ord), free(first);
+        return CL_ENOMEM;
+    }
+    /* Each staff-day's visits in route order, kept in list (first[j] .. first[j + 1]). */
+    list = malloc(((size_t)k->n_opt * 2 + 1) * sizeof *list);
+    if (list == NULL) {
+        free(arr), free(st), free(ord), free(first);
+        return CL_ENOMEM;
+    }
+    for (int j = 0; j < g->n_sd; j++) {
+        first[j] = nl;
+        if (g->sd_day[j] != d)
+            continue;
+        int s = g->sd_staff[j], n = 0;
+        for (int i = 0; i < g->n_clients; i++) {
+            int c = g->clients[i];
+            for (int o = k->first[c]; o < k->first[c + 1]; o++) {
+                option *op = &k->opt[o];
+                if (op->chosen && op->d == d && (op->s == s || (op->joint && clp_sched_peer(k, c) == s))) {
+                    st[n++] = (stop){.o = o, .z = clp_sched_zone(k, c), .len = inst->clients[c].visit_minutes};
+                    if (op->joint) {
+                        arr[2 * o] = arr[2 * o + 1] = inst->day_start_min;
+                        njoint += op->s == s;
+                    }
+                }
+            }
+        }
+        int base = inst->staff[s].zone;
+        order_stops(k, st, n, base, base, ord);
+        for (int q = 0; q < n; q++)
+            list[nl++] = st[ord[q]].o;
+    }
+    /* Times: a joint visit starts when both have arrived; repeated until nothing moves (at most one round per
+     * joint visit when no two wait on each other). */
+    bool moved = true;
+    for (int round = 0; moved && round <= njoint + 1; round++) {
+        moved = false;
+        for (int j = 0; j < g->n_sd; j++) {
+            if (g->sd_day[j] != d)
+                continue;
+            int s = g->sd_staff[j], base = inst->staff[s].zone, at = base, now = inst->day_start_min;
+            int end = j + 1 < g->n_sd ? first[j + 1] : nl;
+            for (int q = first[j]; q < end; q++) {
+                option *op = &k->opt[list[q]];
+                int z = clp_sched_zone(k, op->c);
+                now += z >= 0 && at >= 0 ? clp_sched_tr(k, at, z) : 0;
+                if (op->joint) {
+                    int side = op->s == s ? 0 : 1;
+                    moved |= arr[2 * list[q] + side] != now;
+                    arr[2 * list[q] + side] = now;
+                    now = arr[2 * list[q]] > arr[2 * list[q] + 1] ? arr[2 * list[q]] : arr[2 * list[q] + 1];
+                }
+                op->start = now;
+                now += inst->clients[op->c].visit_minutes;
+                at = z;
+            }
+            int back = end > first[j] && at >= 0 ? clp_sched_tr(k, at, base) : 0;
+            bad[j] = now + back - inst->day_start_min > inst->staff[s].minutes[d];
+        }
+    }
+    for (int j = 0; j < g->n_sd; j++)
+        if (g->sd_day[j] == d) {
+            bad[j] |= moved;
+            nbad += bad[j];
+        }
+    free(arr), free(st), free(ord), free(first), free(list);
+    return nbad;
+}
+
+/* Sequences every staff-day of component g on day d with the joint visits first, each at the earliest time both
+ * can be there, then each staff member's own visits in the best order back to base: the fallback when the
+ * routes keep someone waiting too long. Returns the number of bad staff-days or CL_ENOMEM (negative). */
+static int sequence_joint_first(ctx *k, comp *g, int d, bool *bad)
+{
+    const cl_instance *inst = k->inst;
+    int ns = g->n_sd, nbad = 0;
     int *pos = malloc(((size_t)ns + 1) * sizeof *pos);
     int *t = malloc(((size_t)ns + 1) * sizeof *t);
     int *jl = malloc(((size_t)k->n_opt + 1) * sizeof *jl);
@@ -616,7 +911,7 @@ static int sequence_day(ctx *k, comp *g, int d, bool *bad)
             }
         }
         int base = inst->staff[s].zone;
-        int travel = order_stops(k, st, n, pos[j], base, ord);
+        order_stops(k, st, n, pos[j], base, ord);
         int at = pos[j], now = t[j];
         for (int q = 0; q < n; q++) {
             const stop *x = &st[ord[q]];
@@ -625,12 +920,27 @@ static int sequence_day(ctx *k, comp *g, int d, bool *bad)
             now += x->len;
             at = x->z;
         }
-        (void)travel;
         int end = now + clp_sched_tr(k, at, base);
         bad[j] = end - inst->day_start_min > inst->staff[s].minutes[d];
+        nbad += bad[j];
     }
     free(pos), free(t), free(jl), free(st), free(ord);
-    return CL_OK;
+    return nbad;
+}
+
+/* Sequences day d of component g along the routes, or with the joint visits first when that leaves fewer
+ * staff-days that do not fit (marked in bad). Returns 0 or CL_ENOMEM. */
+static int sequence_day(ctx *k, comp *g, int d, bool *bad)
+{
+    int n = sequence_routes(k, g, d, bad);
+    if (n > 0) {
+        int m = sequence_joint_first(k, g, d, bad);
+        if (m >= n)
+            n = sequence_routes(k, g, d, bad);
+        else
+            n = m;
+    }
+    return n < 0 ? n : CL_OK;
 }
 
 /* Counts the chosen visits (own and joint as peer) of staff-day j. */
@@ -718,7 +1028,79 @@ static void drop_day(ctx *k, comp *g, int j)
     }
 }
 
-static int solve_component(ctx *k, comp *g, double budget_s)
+/* Staff-days of more than CL_SCHED_SUBSET_ZONES zones whose legs in the last solution leave a set of used zones
+ * unreached from base get that set's rows; returns how many days did (-1: out of memory). */
+static int connect_routes(ctx *k, comp *g)
+{
+    int nz = g->nz, added = 0;
+    int *zl = malloc(((size_t)nz + 1) * sizeof *zl),
+        *cols = malloc(((size_t)(nz + 2) * (size_t)(nz + 2)) * sizeof *cols);
+    double *vals = malloc(((size_t)(nz + 2) * (size_t)(nz + 2)) * sizeof *vals);
+    if (!zl || !cols || !vals) {
+        free(zl), free(cols), free(vals);
+        return -1;
+    }
+    for (int j = 0; j < g->n_sd && k->inst->n_zones > 0 && added >= 0; j++) {
+        int n = day_zones(g, j, zl);
+        if (n <= CL_SCHED_SUBSET_ZONES || n > 31)
+            continue;
+        unsigned reached = 0, used = 0;
+        for (int a = 0; a < n; a++)
+            used |= (unsigned)(clp_mip_value(g->mip, g->wcol[j * nz + zl[a]]) > 0.5) << a;
+        for (bool grew = true; grew;) { /* from base along legs in use */
+            grew = false;
+            for (int p = 0; p <= n; p++)
+                for (int q = 0; q < n; q++)
+                    if ((p == n || (reached >> p & 1u)) && !(reached >> q & 1u) &&
+                        clp_mip_value(g->mip, *leg_at(g, j, p < n ? zl[p] : nz, zl[q])) > 0.5) {
+                        reached |= 1u << q;
+                        grew = true;
+                    }
+        }
+        if ((used & ~reached) == 0)
+            continue;
+        if (add_subset_rows(g, j, zl, n, used & ~reached, cols, vals) != CL_OK)
+            added = -1;
+        else
+            added++;
+    }
+    free(zl), free(cols), free(vals);
+    return added;
+}
+
+/* The travel and the latest end of group g's routes as sequenced. */
+static void sequenced(const ctx *k, const comp *g, double *travel, double *end)
+{
+    *travel = 0;
+    *end = k->inst->day_start_min;
+    for (int j = 0; j < g->n_sd; j++) {
+        int s = g->sd_staff[j], d = g->sd_day[j], base = k->inst->staff[s].zone;
+        int at = base, now = -1;
+        for (;;) { /* visits in order of start */
+            const option *next = NULL;
+            for (int i = 0; i < g->n_clients; i++) {
+                int c = g->clients[i];
+                for (int o = k->first[c]; o < k->first[c + 1]; o++) {
+                    const option *op = &k->opt[o];
+                    if (op->chosen && op->d == d && (op->s == s || (op->joint && clp_sched_peer(k, c) == s)) &&
+                        op->start > now && (next == NULL || op->start < next->start))
+                        next = op;
+                }
+            }
+            if (next == NULL)
+                break;
+            int z = clp_sched_zone(k, next->c);
+            *travel += z >= 0 ? clp_sched_tr(k, at, z) : 0;
+            at = z;
+            now = next->start;
+            *end = fmax(*end, now + k->inst->clients[next->c].visit_minutes + (z >= 0 ? clp_sched_tr(k, z, base) : 0));
+        }
+        if (now >= 0 && at >= 0)
+            *travel += clp_sched_tr(k, at, base);
+    }
+}
+
+static int solve_component(ctx *k, comp *g, double budget_s, double route_s)
 {
     int rc = build_mip(k, g);
     if (rc != CL_OK)
@@ -729,8 +1111,15 @@ static int solve_component(ctx *k, comp *g, double budget_s)
         return CL_ENOMEM;
     bool resolve = true;
     for (int iter = 0;; iter++) {
-        if (resolve && (rc = solve_levels(k, g, fmax(0.3, t_end - clp_now()))) != CL_OK)
+        if (resolve && (rc = solve_levels(k, g, fmax(0.3, t_end - clp_now()), route_s)) != CL_OK)
             break;
+        int unreached = resolve && g->routed ? connect_routes(k, g) : 0;
+        if (unreached < 0) {
+            rc = CL_ENOMEM;
+            break;
+        }
+        if (unreached > 0 && iter < 40 && clp_now() < k->t0 + k->opts->time_limit_s)
+            continue;
         memset(bad, 0, (size_t)g->n_sd * sizeof *bad);
         for (int d = 0; d < CL_NDAYS; d++)
             if ((rc = sequence_day(k, g, d, bad)) != CL_OK)
@@ -750,8 +1139,15 @@ static int solve_component(ctx *k, comp *g, double budget_s)
                     goto done;
             } else {
                 drop_day(k, g, j);
+                k->unproven = true;
             }
         }
+    }
+    if (rc == CL_OK) {
+        double travel, end;
+        sequenced(k, g, &travel, &end);
+        k->travel_open |= g->travel < 0 || travel > g->travel + 0.5;
+        k->end_open |= g->end < 0 || end > g->end + 0.5;
     }
 done:
     free(bad);
@@ -941,17 +1337,21 @@ int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assig
         double left = opts->time_limit_s - (clp_now() - k.t0);
         double share = total_opt > done_opt ? (double)nopt / (total_opt - done_opt) : 1;
         /* Most groups finish at once (the greedy choice is optimal); a hard one may take up to a quarter of
-         * what is left (at most 10 s) even when it is small. */
-        rc = solve_component(&k, &g, fmax(0.5, fmax(left * share, fmin(left * 0.25, 10.0))));
+         * what is left (at most 10 s) even when it is small. Travel and the latest end, which improve on the
+         * local moves' routes, stop after work in proportion to the group's options (the same in every run). */
+        rc = solve_component(&k, &g, fmax(0.5, fmax(left * share, fmin(left * 0.25, 10.0))),
+                             CL_SCHED_ROUTE_SHARE * opts->time_limit_s * nopt / (total_opt > 0 ? total_opt : 1) + 0.01);
         for (int x = 0; x < g.n_sd; x++)
             k.sd_index[g.sd_staff[x] * CL_NDAYS + g.sd_day[x]] = -1;
         clp_mip_free(g.mip);
         free(g.wcol);
         free(g.acol);
+        free(g.leg);
+        free(g.ucol);
         free(g.cut_rows);
         free(g.cut_max);
         g.mip = NULL;
-        g.wcol = g.acol = g.cut_rows = g.cut_max = NULL;
+        g.wcol = g.acol = g.cut_rows = g.cut_max = g.leg = g.ucol = NULL;
         if (rc != CL_OK)
             goto done;
         done_opt += nopt;
@@ -1008,7 +1408,8 @@ int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assig
     clp_schedule_set_solve_info(s, clp_wall() - wall0,
                                 k.limited    ? CL_SCHED_TIME_LIMIT
                                 : k.unproven ? CL_SCHED_FEASIBLE
-                                             : CL_SCHED_OPTIMAL);
+                                             : CL_SCHED_OPTIMAL,
+                                (k.travel_open ? CL_SCHED_TRAVEL : 0u) | (k.end_open ? CL_SCHED_LATEST_END : 0u));
     *out = s;
     s = NULL;
     rc = CL_OK;
