@@ -766,6 +766,70 @@ static void order_stops(const ctx *k, const stop *st, int n, int pos, int base, 
     free(zl);
 }
 
+/* Orders the n stops of staff-day j along the walk its leg columns hold in the MIP's last solution (an Euler
+ * circuit from base: the legs' travel exactly, whatever the travel matrix). False when the legs do not match the
+ * stops (the choice changed since) or the circuit does not reach them all. */
+static bool walk_legs(const ctx *k, const comp *g, int j, const stop *st, int n, int *out)
+{
+    int nz = g->nz, nzl = 0;
+    int *zl = malloc(((size_t)nz + 1) * sizeof *zl), *cnt = calloc((size_t)(nz + 1) * (size_t)(nz + 1), sizeof *cnt);
+    int *stack = malloc(((size_t)n + 2) * sizeof *stack), *walk = malloc(((size_t)n + 2) * sizeof *walk);
+    bool *used = calloc((size_t)n + 1, sizeof *used);
+    bool ok = zl && cnt && stack && walk && used && k->inst->n_zones > 0;
+    if (ok)
+        nzl = day_zones(g, j, zl);
+    /* Leg counts between the day's zones (index nzl: base); every stop's zone entered once per stop. */
+    int legs = 0;
+    for (int a = 0; ok && a <= nzl; a++)
+        for (int b = 0; b <= nzl; b++) {
+            int col = *leg_at(g, j, a < nzl ? zl[a] : nz, b < nzl ? zl[b] : nz);
+            int v = col >= 0 ? (int)lround(clp_mip_value(g->mip, col)) : 0;
+            cnt[a * (nzl + 1) + b] = v;
+            legs += v;
+        }
+    ok = ok && legs == (n > 0 ? n + 1 : 0);
+    for (int b = 0; ok && b < nzl; b++) {
+        int in = 0, want = 0;
+        for (int a = 0; a <= nzl; a++)
+            in += cnt[a * (nzl + 1) + b];
+        for (int i = 0; i < n; i++)
+            want += st[i].z == zl[b];
+        ok = in == want;
+    }
+    /* Hierholzer's circuit from base, lowest zone first. */
+    int ns = 0, nw = 0;
+    if (ok && n > 0)
+        stack[ns++] = nzl;
+    while (ok && ns > 0) {
+        int v = stack[ns - 1], w = 0;
+        while (w <= nzl && cnt[v * (nzl + 1) + w] == 0)
+            w++;
+        if (w <= nzl && ns <= n + 1) {
+            cnt[v * (nzl + 1) + w]--;
+            stack[ns++] = w;
+        } else if (w <= nzl) {
+            ok = false;
+        } else {
+            walk[nw++] = stack[--ns];
+        }
+    }
+    ok = ok && nw == (n > 0 ? n + 2 : 0);
+    /* The circuit backwards is the walk; each zone on it takes the next stop of that zone. */
+    int nout = 0;
+    for (int q = nw - 2; ok && q >= 1; q--) {
+        int i = 0;
+        while (i < n && (used[i] || st[i].z != zl[walk[q]]))
+            i++;
+        ok = i < n;
+        if (ok) {
+            used[i] = true;
+            out[nout++] = i;
+        }
+    }
+    free(zl), free(cnt), free(stack), free(walk), free(used);
+    return ok && nout == n;
+}
+
 /* Sequences every staff-day of component g on day d along its route (each zone's visits one after the other,
  * in the best order of zones: the travel the heuristics and the MIP count), a joint visit starting when both
  * have arrived. Sets op->start; marks bad[j] for staff-days that do not fit (all of the day's when the joint
@@ -807,7 +871,8 @@ static int sequence_routes(ctx *k, comp *g, int d, bool *bad)
             }
         }
         int base = inst->staff[s].zone;
-        order_stops(k, st, n, base, base, ord);
+        if (!g->routed || !walk_legs(k, g, j, st, n, ord))
+            order_stops(k, st, n, base, base, ord);
         for (int q = 0; q < n; q++)
             list[nl++] = st[ord[q]].o;
     }
