@@ -494,7 +494,7 @@ static int start_from(ctx *k, comp *g, double *x)
             if (nused > 0)
                 x[*leg_at(g, j, order[nused - 1], nz)] += 1;
         }
-        x[g->ucol[j]] = nused > 0;
+        x[g->ucol[j]] = nused > 0 || load[j] > 0;
         L = fmax(L, inst->day_start_min + load[j]);
     }
     x[g->L] = L;
