@@ -90,6 +90,7 @@ typedef struct state {
     int *tour;     /* per staff-day: travel of the best tour of its zones from base and back, one leg each */
     int *zl;       /* scratch: a staff-day's zones */
     double *vm;    /* per staff-day: visit minutes */
+    bool star;     /* count every day as trips from base to each zone (as days with joint visits are) */
     int *count;    /* per staff-day: visits, own and joint as the peer (for the cuts) */
     int *partner;  /* per staff-day: the last staff member joint visits were booked with that day, -1 */
     int *npartner; /* per staff-day: joint visits booked */
