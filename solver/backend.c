@@ -249,6 +249,11 @@ static void callback(glp_tree *T, void *data)
     double rows = glp_get_num_rows(lp), nz = glp_get_num_nz(lp);
     work_clock.work += WORK_PER_NODE_DIM * (rows + glp_get_num_cols(lp)) + WORK_PER_NODE_NZ * nz +
                        (root ? WORK_PER_ROOT_CUTS * rows * nz : 0);
+    for (int q = 0; reason == GLP_IBRANCH && q < info->p->n_branch_first; q++)
+        if (glp_ios_can_branch(T, info->p->branch_first[q] + 1)) {
+            glp_ios_branch_upon(T, info->p->branch_first[q] + 1, GLP_NO_BRNCH);
+            break;
+        }
     if (reason == GLP_IHEUR && info->start && !info->start_given) {
         int n = glp_get_num_cols(lp);
         double *x = malloc(((size_t)n + 1) * sizeof *x);

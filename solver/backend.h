@@ -14,11 +14,13 @@ typedef enum clp_mip_status {
 } clp_mip_status;
 
 typedef struct clp_mip_params {
-    double time_limit_s; /* on clp_now()'s clock, for this solve */
-    double gap;          /* relative gap accepted */
-    double abs_gap;      /* stop once incumbent - bound <= abs_gap (0 = off): a proof when the objective's
-                            values are that far apart */
-    bool no_cuts;        /* no cut rounds (they cost more than they prove on small, weak models) */
+    double time_limit_s;     /* on clp_now()'s clock, for this solve */
+    double gap;              /* relative gap accepted */
+    double abs_gap;          /* stop once incumbent - bound <= abs_gap (0 = off): a proof when the objective's
+                                values are that far apart */
+    bool no_cuts;            /* no cut rounds (they cost more than they prove on small, weak models) */
+    const int *branch_first; /* columns to branch on before any other, in this order, while one is fractional */
+    int n_branch_first;
     double work_limit_s; /* stop once the search has done this much work (0 = off), counted as the work clock
                             counts it whichever clock is on: a limit that stops at the same point in every run */
     bool progress;       /* print progress lines on standard error after progress_after_s */

@@ -47,9 +47,11 @@ typedef struct ctx {
     bool limited;     /* a time limit stopped a level */
     bool unproven;    /* a level was left to the heuristics without a proof */
     bool travel_open; /* level 3 (travel) is not proven for some group */
-    bool end_open;    /* level 4 (latest end) is not proven for some group */
-    int *quota;       /* per client */
-    option *opt;      /* all options, grouped by client */
+    /* Level 4 (the latest end of any staff-day) is proven when the latest end as sequenced is no later than
+     * the best latest end some group can have (given its travel): the largest of the groups' bounds. */
+    double end_real, end_bound;
+    int *quota;  /* per client */
+    option *opt; /* all options, grouped by client */
     int n_opt;
     int *first;    /* per client: first option, n_clients + 1 entries */
     int *comp;     /* per staff: component root */
@@ -78,7 +80,7 @@ typedef struct comp {
     int *ucol;
     bool routed;   /* GLPK solved the travel level (its legs hold a solution) */
     double travel; /* the travel level's proven optimum (when solved), -1 otherwise */
-    double end;    /* the latest-end level's proven optimum (when solved), -1 otherwise */
+    double end;    /* a bound on the group's latest end given its travel (its optimum when proven), -1 if none */
 } comp;
 
 /* The load of each staff-day of a group under the current choice: visit minutes and the travel of its route
