@@ -1414,7 +1414,8 @@ int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assig
          * what is left (at most 10 s) even when it is small. Travel and the latest end, which improve on the
          * local moves' routes, stop after work in proportion to the group's options (the same in every run). */
         rc = solve_component(&k, &g, fmax(0.5, fmax(left * share, fmin(left * 0.25, 10.0))),
-                             CL_SCHED_ROUTE_SHARE * opts->time_limit_s * nopt / (total_opt > 0 ? total_opt : 1) + 0.01);
+                             CL_SCHED_ROUTE_SHARE * opts->time_limit_s * nopt / (total_opt > 0 ? total_opt : 1) +
+                                 CL_SCHED_ROUTE_FLOOR);
         for (int x = 0; x < g.n_sd; x++)
             k.sd_index[g.sd_staff[x] * CL_NDAYS + g.sd_day[x]] = -1;
         clp_mip_free(g.mip);
