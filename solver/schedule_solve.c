@@ -774,6 +774,27 @@ static void order_stops(const ctx *k, const stop *st, int n, int pos, int base, 
     free(zl);
 }
 
+/* The chosen visits of staff-day j, joint ones too when with_joint (its own and those it joins as the peer),
+ * into st when not NULL; returns their number. */
+static int day_stops(const ctx *k, const comp *g, int j, bool with_joint, stop *st)
+{
+    int s = g->sd_staff[j], d = g->sd_day[j], n = 0;
+    for (int i = 0; i < g->n_clients; i++) {
+        int c = g->clients[i];
+        for (int o = k->first[c]; o < k->first[c + 1]; o++) {
+            const option *op = &k->opt[o];
+            if (!op->chosen || op->d != d || (op->joint && !with_joint))
+                continue;
+            if (op->s == s || (op->joint && clp_sched_peer(k, c) == s)) {
+                if (st != NULL)
+                    st[n] = (stop){.o = o, .z = clp_sched_zone(k, c), .len = k->inst->clients[c].visit_minutes};
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
 /* Orders the n stops of staff-day j along the walk its leg columns hold in the MIP's last solution (an Euler
  * circuit from base: the legs' travel exactly, whatever the travel matrix). False when the legs do not match the
  * stops (the choice changed since) or the circuit does not reach them all. */
@@ -864,20 +885,12 @@ static int sequence_routes(ctx *k, comp *g, int d, bool *bad)
         first[j] = nl;
         if (g->sd_day[j] != d)
             continue;
-        int s = g->sd_staff[j], n = 0;
-        for (int i = 0; i < g->n_clients; i++) {
-            int c = g->clients[i];
-            for (int o = k->first[c]; o < k->first[c + 1]; o++) {
-                option *op = &k->opt[o];
-                if (op->chosen && op->d == d && (op->s == s || (op->joint && clp_sched_peer(k, c) == s))) {
-                    st[n++] = (stop){.o = o, .z = clp_sched_zone(k, c), .len = inst->clients[c].visit_minutes};
-                    if (op->joint) {
-                        arr[2 * o] = arr[2 * o + 1] = inst->day_start_min;
-                        njoint += op->s == s;
-                    }
-                }
+        int s = g->sd_staff[j], n = day_stops(k, g, j, true, st);
+        for (int i = 0; i < n; i++)
+            if (k->opt[st[i].o].joint) {
+                arr[2 * st[i].o] = arr[2 * st[i].o + 1] = inst->day_start_min;
+                njoint += k->opt[st[i].o].s == s;
             }
-        }
         int base = inst->staff[s].zone;
         if (!g->routed || !walk_legs(k, g, j, st, n, ord))
             order_stops(k, st, n, base, base, ord);
@@ -974,15 +987,7 @@ static int sequence_joint_first(ctx *k, comp *g, int d, bool *bad)
     for (int j = 0; j < ns; j++) {
         if (g->sd_day[j] != d)
             continue;
-        int s = g->sd_staff[j], n = 0;
-        for (int i = 0; i < g->n_clients; i++) {
-            int c = g->clients[i];
-            for (int o = k->first[c]; o < k->first[c + 1]; o++) {
-                option *op = &k->opt[o];
-                if (op->chosen && !op->joint && op->d == d && op->s == s)
-                    st[n++] = (stop){.o = o, .z = clp_sched_zone(k, c), .len = inst->clients[c].visit_minutes};
-            }
-        }
+        int s = g->sd_staff[j], n = day_stops(k, g, j, false, st);
         int base = inst->staff[s].zone;
         order_stops(k, st, n, pos[j], base, ord);
         int at = pos[j], now = t[j];
@@ -1014,21 +1019,6 @@ static int sequence_day(ctx *k, comp *g, int d, bool *bad)
             n = m;
     }
     return n < 0 ? n : CL_OK;
-}
-
-/* Counts the chosen visits (own and joint as peer) of staff-day j. */
-static int sd_count(ctx *k, comp *g, int j)
-{
-    int s = g->sd_staff[j], d = g->sd_day[j], n = 0;
-    for (int i = 0; i < g->n_clients; i++) {
-        int c = g->clients[i];
-        for (int o = k->first[c]; o < k->first[c + 1]; o++) {
-            option *op = &k->opt[o];
-            if (op->chosen && op->d == d && (op->s == s || (op->joint && clp_sched_peer(k, c) == s)))
-                n++;
-        }
-    }
-    return n;
 }
 
 /* Adds or tightens the cut "at most n visits" on staff-day j. */
@@ -1208,7 +1198,7 @@ static int solve_component(ctx *k, comp *g, double budget_s, double route_s)
             if (!bad[j])
                 continue;
             if (resolve) {
-                if ((rc = add_cut(k, g, j, sd_count(k, g, j) - 1)) != CL_OK)
+                if ((rc = add_cut(k, g, j, day_stops(k, g, j, true, NULL) - 1)) != CL_OK)
                     goto done;
             } else {
                 drop_day(k, g, j);
