@@ -601,7 +601,7 @@ static int solve_levels(ctx *k, comp *g, double budget_s, double route_s)
     if ((rc = clp_sched_travel(k, g)) != CL_OK)
         goto done;
     g->travel = g->end = -1;
-    g->routed = n <= CL_SCHED_MIP_COLS;
+    g->routed = n <= CL_SCHED_ROUTE_COLS;
     if (!g->routed)
         goto done;
     rc = CL_ENOMEM;
@@ -795,6 +795,17 @@ static int day_stops(const ctx *k, const comp *g, int j, bool with_joint, stop *
     return n;
 }
 
+/* Travel of the n stops in order ord from base and back. */
+static int stops_travel(const ctx *k, const stop *st, const int *ord, int n, int base)
+{
+    int t = 0, at = base;
+    for (int q = 0; q < n; q++) {
+        t += clp_sched_tr(k, at, st[ord[q]].z);
+        at = st[ord[q]].z;
+    }
+    return n > 0 ? t + clp_sched_tr(k, at, base) : 0;
+}
+
 /* Orders the n stops of staff-day j along the walk its leg columns hold in the MIP's last solution (an Euler
  * circuit from base: the legs' travel exactly, whatever the travel matrix). False when the legs do not match the
  * stops (the choice changed since) or the circuit does not reach them all. */
@@ -868,7 +879,7 @@ static int sequence_routes(ctx *k, comp *g, int d, bool *bad)
     const cl_instance *inst = k->inst;
     int *arr = malloc(((size_t)k->n_opt + 1) * 2 * sizeof *arr);
     stop *st = malloc(((size_t)k->n_opt + 1) * sizeof *st);
-    int *ord = malloc(((size_t)k->n_opt + 1) * sizeof *ord);
+    int *ord = malloc(((size_t)k->n_opt + 1) * 2 * sizeof *ord), *walk = ord + k->n_opt + 1;
     int *first = malloc(((size_t)g->n_sd + 1) * sizeof *first), *list = NULL;
     int nl = 0, njoint = 0, nbad = 0;
     if (!arr || !st || !ord || !first) {
@@ -891,9 +902,11 @@ static int sequence_routes(ctx *k, comp *g, int d, bool *bad)
                 arr[2 * st[i].o] = arr[2 * st[i].o + 1] = inst->day_start_min;
                 njoint += k->opt[st[i].o].s == s;
             }
+        /* The walk of the MIP's legs when they hold these visits and travel no more than one block per zone. */
         int base = inst->staff[s].zone;
-        if (!g->routed || !walk_legs(k, g, j, st, n, ord))
-            order_stops(k, st, n, base, base, ord);
+        order_stops(k, st, n, base, base, ord);
+        if (walk_legs(k, g, j, st, n, walk) && stops_travel(k, st, walk, n, base) <= stops_travel(k, st, ord, n, base))
+            memcpy(ord, walk, (size_t)n * sizeof *ord);
         for (int q = 0; q < n; q++)
             list[nl++] = st[ord[q]].o;
     }
@@ -1404,8 +1417,8 @@ int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assig
          * what is left (at most 10 s) even when it is small. Travel and the latest end, which improve on the
          * local moves' routes, stop after work in proportion to the group's options (the same in every run). */
         rc = solve_component(&k, &g, fmax(0.5, fmax(left * share, fmin(left * 0.25, 10.0))),
-                             CL_SCHED_ROUTE_SHARE * opts->time_limit_s * nopt / (total_opt > 0 ? total_opt : 1) +
-                                 CL_SCHED_ROUTE_FLOOR);
+                             opts->time_limit_s * (CL_SCHED_ROUTE_SHARE * nopt / (total_opt > 0 ? total_opt : 1) +
+                                                   CL_SCHED_ROUTE_FLOOR));
         for (int x = 0; x < g.n_sd; x++)
             k.sd_index[g.sd_staff[x] * CL_NDAYS + g.sd_day[x]] = -1;
         clp_mip_free(g.mip);
