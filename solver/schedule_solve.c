@@ -1220,9 +1220,19 @@ static int solve_component(ctx *k, comp *g, double budget_s, double route_s)
         }
     }
     if (rc == CL_OK) {
+        /* A cut ("one visit fewer" on a day that did not fit once timed) is not a rule of the model: after one,
+         * shortfall and spread are proven only where they meet what the days alone allow, travel not at all. */
+        bool cut = false;
+        for (int j = 0; j < g->n_sd; j++)
+            cut |= g->cut_rows[j] >= 0;
+        double have, most;
+        int sp, sp_floor;
+        clp_sched_level1(k, g, &have, &most);
+        clp_sched_spread(k, g, &sp, &sp_floor);
+        k->unproven |= cut && (have < most - 1e-9 || sp > sp_floor);
         double travel, end;
         sequenced(k, g, &travel, &end);
-        k->travel_open |= g->travel < 0 || travel > g->travel + 0.5;
+        k->travel_open |= cut || g->travel < 0 || travel > g->travel + 0.5;
         k->end_real = fmax(k->end_real, end);
         k->end_bound = fmax(k->end_bound, g->end);
     }
