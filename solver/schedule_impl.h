@@ -64,6 +64,7 @@ typedef struct ctx {
     int *first;    /* per client: first option, n_clients + 1 entries */
     int *comp;     /* per staff: component root */
     int *sd_index; /* per staff * 7 + day: staff-day index inside the component being solved, -1 */
+    int *shortest; /* n_zones^2: shortest travel from zone to zone by any path, or NULL */
     int *vis;      /* scratch: one client's possible visitors, their working days, covering or not */
     unsigned *vis_days;
     bool *vis_cover;
@@ -150,7 +151,7 @@ static inline int clp_sched_bits(unsigned x)
 int clp_sched_greedy(ctx *k, comp *g);
 /* Level-1 value of the current choice and the most any schedule of the group could reach (days alone). */
 void clp_sched_level1(const ctx *k, const comp *g, double *have, double *most);
-/* Spread of the current choice and its floor given each client's visit count and days. */
+/* Spread of the current choice, and a floor no schedule as good on level 1 goes below. */
 void clp_sched_spread(const ctx *k, const comp *g, int *have, int *floor_);
 /* Levels 3 and 4 by local moves that keep levels 1 and 2. Returns 0 or CL_ENOMEM. */
 int clp_sched_travel(ctx *k, comp *g);

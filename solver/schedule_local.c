@@ -391,9 +391,15 @@ void clp_sched_level1(const ctx *k, const comp *g, double *have, double *most)
     }
 }
 
-/* Spread of the current choice and its floor given each client's visit count and days. */
+/* Spread of the current choice, and a floor no schedule as good on level 1 goes below. */
 void clp_sched_spread(const ctx *k, const comp *g, int *have, int *floor_)
 {
+    /* A client's visit count is the same in every schedule as good on level 1 only when level 1 meets what the
+     * days allow (each client of some acuity then has min(quota, days) visits); otherwise another client may
+     * give up a visit to a tie, and the floor is 0. */
+    double lv, most;
+    clp_sched_level1(k, g, &lv, &most);
+    bool counts_fixed = lv >= most - 1e-9;
     *have = *floor_ = 0;
     for (int i = 0; i < g->n_clients; i++) {
         int c = g->clients[i];
@@ -404,8 +410,9 @@ void clp_sched_spread(const ctx *k, const comp *g, int *have, int *floor_)
             if (!k->opt[o].dropped)
                 avail |= 1u << k->opt[o].d;
         }
+        int n = clp_sched_bits(avail) < k->quota[c] ? clp_sched_bits(avail) : k->quota[c];
         *have += clp_sched_adjacent(days);
-        *floor_ += min_adjacent(avail, clp_sched_bits(days));
+        *floor_ += counts_fixed && k->inst->clients[c].acuity > 0 ? min_adjacent(avail, n) : 0;
     }
 }
 

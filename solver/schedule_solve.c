@@ -42,6 +42,43 @@ static void unite(int *p, int x, int y)
 
 /* ---- the options ---- */
 
+/* Can staff s and peer p see client c together on day d at all: from their bases, the visit starting when the
+ * later of them can have arrived, each back home within the day's minutes? Arrivals and returns by the
+ * shortest paths between zones (k->shortest), which no route beats whatever the travel matrix. */
+static bool joint_fits(const ctx *k, int c, int s, int p, int d)
+{
+    const cl_instance *inst = k->inst;
+    int nz = inst->n_zones, z = inst->clients[c].zone, bs = inst->staff[s].zone, bp = inst->staff[p].zone;
+    if (k->shortest == NULL || z < 0 || bs < 0 || bp < 0)
+        return true;
+    int ts = k->shortest[bs * nz + z], tp = k->shortest[bp * nz + z];
+    int end = (ts > tp ? ts : tp) + inst->clients[c].visit_minutes;
+    return end + k->shortest[z * nz + bs] <= inst->staff[s].minutes[d] &&
+           end + k->shortest[z * nz + bp] <= inst->staff[p].minutes[d];
+}
+
+/* Shortest travel between every two zones (Floyd-Warshall) into k->shortest; left NULL beyond 300 zones. */
+static int shortest_paths(ctx *k)
+{
+    int nz = k->inst->n_zones;
+    if (nz == 0 || nz > 300)
+        return CL_OK;
+    k->shortest = malloc((size_t)nz * (size_t)nz * sizeof *k->shortest);
+    if (k->shortest == NULL)
+        return CL_ENOMEM;
+    for (int a = 0; a < nz; a++)
+        for (int b = 0; b < nz; b++)
+            k->shortest[a * nz + b] = clp_sched_tr(k, a, b);
+    for (int m = 0; m < nz; m++)
+        for (int a = 0; a < nz; a++)
+            for (int b = 0; b < nz; b++) {
+                int via = k->shortest[a * nz + m] + k->shortest[m * nz + b];
+                if (via < k->shortest[a * nz + b])
+                    k->shortest[a * nz + b] = via;
+            }
+    return CL_OK;
+}
+
 static int build_options(ctx *k)
 {
     const cl_instance *inst = k->inst;
@@ -91,7 +128,7 @@ static int build_options(ctx *k)
                 o->s = s;
                 o->d = d;
                 o->cover = cov;
-                o->joint_ok = p >= 0 && (pd >> d & 1u);
+                o->joint_ok = p >= 0 && (pd >> d & 1u) && joint_fits(k, c, s, p, d);
                 o->x = o->y = CL_NONE;
                 any_joint |= o->joint_ok;
             }
@@ -619,9 +656,11 @@ static int solve_levels(ctx *k, comp *g, double budget_s, double route_s)
             }
     if ((rc = start_from(k, g, start)) != CL_OK)
         goto done;
-    /* Travel and the latest end are whole minutes: a bound within one of the incumbent proves it. */
+    /* Travel and the latest end are whole minutes: a bound within half a minute of the incumbent proves it (not
+     * within one: GLPK's incumbent carries its tolerances, e.g. 326.99986 for a route of 327 minutes with 326
+     * possible, found by a brute force). */
     clp_mip_params pr = p;
-    pr.abs_gap = 1 - 1e-6;
+    pr.abs_gap = 0.5;
     pr.no_cuts = true;
     pr.work_limit_s = route_s;
     /* Which days are used first: measured on the 150-, 600- and 2,500-client agencies, the groups proven went
@@ -1207,11 +1246,17 @@ static int solve_component(ctx *k, comp *g, double budget_s, double route_s)
             break;
         /* Too many rounds or out of time: repair by dropping, which always ends. */
         resolve = iter < 40 && clp_now() < k->t0 + k->opts->time_limit_s;
+        bool joint_cut = false;
         for (int j = 0; j < g->n_sd; j++) {
             if (!bad[j])
                 continue;
+            int n = day_stops(k, g, j, true, NULL);
+            bool joint = n > day_stops(k, g, j, false, NULL);
+            if (resolve && joint && joint_cut)
+                continue; /* days that wait on each other: one cut a round, which may let the others fit */
             if (resolve) {
-                if ((rc = add_cut(k, g, j, day_stops(k, g, j, true, NULL) - 1)) != CL_OK)
+                joint_cut |= joint;
+                if ((rc = add_cut(k, g, j, n - 1)) != CL_OK)
                     goto done;
             } else {
                 drop_day(k, g, j);
@@ -1367,7 +1412,7 @@ int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assig
         goto done;
     for (int c = 0; c < inst->n_clients; c++)
         k.quota[c] = a->manager[c] >= 0 ? cl_weekly_quota(inst, c) : 0;
-    if ((rc = build_options(&k)) != CL_OK)
+    if ((rc = shortest_paths(&k)) != CL_OK || (rc = build_options(&k)) != CL_OK)
         goto done;
     /* Groups of staff that share clients: a client's visitors, its manager and its peer. */
     for (int st = 0; st < inst->n_staff; st++)
@@ -1521,5 +1566,6 @@ done:
     free(k.vis);
     free(k.vis_days);
     free(k.vis_cover);
+    free(k.shortest);
     return rc;
 }
