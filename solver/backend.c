@@ -232,11 +232,24 @@ typedef struct cb_info {
     double last_print;
     double bound;
     bool printed;
-    bool closed;     /* stopped because incumbent - bound <= abs_gap */
-    double deadline; /* clp_now() by which the search stops: GLPK's own tm_lim can run over by a tenth */
-    int iterations;  /* simplex iterations counted on the clock */
-    double work_end; /* work_clock.work at which the search stops (with a work limit) */
+    bool closed;                /* stopped because incumbent - bound <= abs_gap */
+    double deadline;            /* clp_now() by which the search stops: GLPK's own tm_lim can run over by a tenth */
+    int iterations;             /* simplex iterations counted on the clock */
+    double work_end;            /* work_clock.work at which the search stops (with a work limit) */
+    double rounded_of, rounded; /* the incumbent's value as GLPK has it, and rounded (rounded_incumbent) */
 } cb_info;
+
+/* The incumbent's objective with its integer columns rounded: GLPK's own value carries its tolerances (a
+ * brute force met 326.99986 for a solution worth 327, which a grid test against a bound of 326 took for 326). */
+static double rounded_incumbent(glp_prob *lp)
+{
+    double v = glp_get_obj_coef(lp, 0);
+    for (int j = 1, n = glp_get_num_cols(lp); j <= n; j++) {
+        double x = glp_mip_col_val(lp, j);
+        v += glp_get_obj_coef(lp, j) * (glp_get_col_kind(lp, j) == GLP_CV ? x : round(x));
+    }
+    return v;
+}
 
 static void callback(glp_tree *T, void *data)
 {
@@ -269,8 +282,13 @@ static void callback(glp_tree *T, void *data)
         info->bound = glp_ios_node_bound(T, best);
     if (clp_now() > info->deadline || (info->p->work_limit_s > 0 && work_clock.work > info->work_end))
         glp_ios_terminate(T);
-    if (info->p->abs_gap > 0 && best > 0 && !info->closed) {
-        if (glp_mip_status(lp) == GLP_FEAS && glp_mip_obj_val(lp) - info->bound <= info->p->abs_gap) {
+    if (info->p->abs_gap > 0 && best > 0 && !info->closed && glp_mip_status(lp) == GLP_FEAS &&
+        glp_mip_obj_val(lp) - info->bound <= info->p->abs_gap) {
+        if (glp_mip_obj_val(lp) != info->rounded_of) { /* once per incumbent */
+            info->rounded_of = glp_mip_obj_val(lp);
+            info->rounded = rounded_incumbent(lp);
+        }
+        if (info->rounded - info->bound <= info->p->abs_gap) {
             info->closed = true;
             glp_ios_terminate(T);
         }
@@ -334,7 +352,8 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
                     .bound = -HUGE_VAL,
                     .deadline = deadline,
                     .iterations = glp_get_it_cnt(m->lp),
-                    .work_end = work_end};
+                    .work_end = work_end,
+                    .rounded_of = NAN};
     io.cb_func = callback;
     io.cb_info = &info;
     rc = glp_intopt(m->lp, &io);
