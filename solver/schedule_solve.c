@@ -1400,7 +1400,7 @@ int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assig
     if (a == NULL || a->n_clients != inst->n_clients)
         return cl_error_set(err, CL_EUSAGE, "assignment", "the assignment does not match the instance's clients");
     double wall0 = clp_wall();
-    ctx k = {.inst = inst, .a = a, .opts = opts, .t0 = clp_now(), .end_bound = -HUGE_VAL};
+    ctx k = {.inst = inst, .a = a, .opts = opts, .t0 = clp_now(), .end_real = -HUGE_VAL, .end_bound = -HUGE_VAL};
     cl_schedule *s = NULL;
     int rc = CL_ENOMEM;
     int *order = NULL, *cstart = NULL;
