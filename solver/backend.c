@@ -239,6 +239,37 @@ typedef struct cb_info {
     double rounded_of, rounded; /* the incumbent's value as GLPK has it, and rounded (rounded_incumbent) */
 } cb_info;
 
+/* Does x (0-based, one value per column) keep every bound, row and integrality of m, within 1e-6? GLPK takes a
+ * start from the callback unchecked (glp_ios_heur_sol checks neither rows nor bounds) and may return it as its
+ * solution, so only a feasible start is handed over. */
+static bool start_feasible(glp_prob *lp, const double *x)
+{
+    int n = glp_get_num_cols(lp), rows = glp_get_num_rows(lp);
+    for (int j = 1; j <= n; j++) {
+        double v = x[j - 1], lb = glp_get_col_lb(lp, j), ub = glp_get_col_ub(lp, j);
+        int type = glp_get_col_type(lp, j);
+        if (((type == GLP_LO || type == GLP_DB || type == GLP_FX) && v < lb - 1e-6) ||
+            ((type == GLP_UP || type == GLP_DB || type == GLP_FX) && v > ub + 1e-6) ||
+            (glp_get_col_kind(lp, j) != GLP_CV && fabs(v - round(v)) > 1e-6))
+            return false;
+    }
+    int *ind = malloc(((size_t)n + 1) * sizeof *ind);
+    double *val = malloc(((size_t)n + 1) * sizeof *val);
+    bool ok = ind && val;
+    for (int i = 1; ok && i <= rows; i++) {
+        int len = glp_get_mat_row(lp, i, ind, val), type = glp_get_row_type(lp, i);
+        double a = 0;
+        for (int q = 1; q <= len; q++)
+            a += val[q] * x[ind[q] - 1];
+        double tol = 1e-6 * fmax(1, fabs(a));
+        ok = !(((type == GLP_LO || type == GLP_DB || type == GLP_FX) && a < glp_get_row_lb(lp, i) - tol) ||
+               ((type == GLP_UP || type == GLP_DB || type == GLP_FX) && a > glp_get_row_ub(lp, i) + tol));
+    }
+    free(ind);
+    free(val);
+    return ok;
+}
+
 /* The incumbent's objective with its integer columns rounded: GLPK's own value carries its tolerances (a
  * brute force met 326.99986 for a solution worth 327, which a grid test against a bound of 326 took for 326). */
 static double rounded_incumbent(glp_prob *lp)
@@ -347,6 +378,8 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
     io.gmi_cuts = io.mir_cuts = io.cov_cuts = p->no_cuts ? GLP_OFF : GLP_ON;
     io.mip_gap = p->gap;
     io.tm_lim = wall_ms_until(deadline);
+    if (start != NULL && !start_feasible(m->lp, start))
+        start = NULL; /* the caller's start breaks a row: GLPK searches without it */
     cb_info info = {.p = p,
                     .start = start,
                     .bound = -HUGE_VAL,

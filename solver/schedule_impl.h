@@ -14,14 +14,14 @@
  * clients, while groups of up to a few hundred columns are proven in well under a second. */
 #define CL_SCHED_MIP_COLS 2500
 
-/* The work (in seconds of the benchmark machine) GLPK may spend on a group's travel and latest-end levels, in
- * shares of the time limit: CL_SCHED_ROUTE_SHARE divided among the groups by their options, and
- * CL_SCHED_ROUTE_FLOOR more each. Measured (2-core EPYC, the default limit of 60 s, bench/gen.py agencies of
- * 150, 600 and 2,500 clients): share 0.005 with a floor of 0.01 s proves 7, 28 and 82 of 11, 37 and 140 groups
- * (the week 0.8, 2.5, 3.1 s); a floor of 0.03 s, 7, 30 and 104 (1.2, 2.9, 4.4 s); 0.06 s, 7, 30 and 110 (1.2,
- * 2.8, 7.2 s). What stays unproven is mostly the adult-home groups and the Blended teams, whose LP bound is far
- * below (e.g. 1,439 against 2,540). A share of 0.02 took 3-6 s for at most 0.3% less travel. A shorter limit
- * (scenarios run each schedule at --time-limit) gives less. */
+/* The work (in seconds of the benchmark machine) GLPK may spend on each of a group's travel and latest-end
+ * solves (again after a cut), in shares of the time limit: CL_SCHED_ROUTE_SHARE divided among the groups by their
+ * options, and CL_SCHED_ROUTE_FLOOR more each. Measured (2-core EPYC, the default limit of 60 s, bench/gen.py agencies
+ * of 150, 600 and 2,500 clients): share 0.005 with a floor of 0.01 s proves 7, 28 and 82 of 11, 37 and 140 groups (the
+ * week 0.8, 2.5, 3.1 s); a floor of 0.03 s, 7, 30 and 104 (1.2, 2.9, 4.4 s); 0.06 s, 7, 30 and 110 (1.2, 2.8, 7.2 s).
+ * What stays unproven is mostly the adult-home groups and the Blended teams, whose LP bound is far below (e.g. 1,439
+ * against 2,540). A share of 0.02 took 3-6 s for at most 0.3% less travel. A shorter limit (scenarios run each schedule
+ * at --time-limit) gives less. */
 #define CL_SCHED_ROUTE_SHARE 0.005
 /* Groups with more columns than this keep the local moves' travel and latest end: measured on the same agencies,
  * GLPK improved on no group of over 300 columns within its share (the same travel to the minute with this

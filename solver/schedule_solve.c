@@ -683,8 +683,8 @@ static int solve_levels(ctx *k, comp *g, double budget_s, double route_s)
         goto done;
     clp_mip_clear_obj(m);
     clp_mip_set_obj(m, g->L, 1);
-    if ((rc = start_from(k, g, start)) != CL_OK)
-        goto done;
+    for (int j = 0; j < n; j++) /* from the travel level's solution, whose routes the rebuilt blocks may lose */
+        start[j] = clp_mip_value(m, j);
     pr.time_limit_s = fmax(0.2, t_end - clp_now());
     if ((rc = clp_mip_solve(m, &pr, start, &r)) != CL_OK)
         goto done;
@@ -1260,7 +1260,7 @@ static int solve_component(ctx *k, comp *g, double budget_s, double route_s)
                     goto done;
             } else {
                 drop_day(k, g, j);
-                k->unproven = true;
+                k->unproven = k->travel_open = true;
             }
         }
     }
