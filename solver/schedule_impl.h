@@ -80,7 +80,7 @@ typedef struct comp {
     int *cut_max;  /* per staff-day: current cut bound */
     clp_mip *mip;
     int L;     /* latest-end column */
-    int *wcol; /* n_sd * n_zones: zone-used columns or -1 */
+    int *wcol; /* n_sd * nz: zone-used columns or -1 */
     int *acol; /* per client * 7: adjacency columns or -1 */
     int nz;
     /* Routes: per staff-day, (nz + 1)^2 leg columns or -1, leg[(j * (nz + 1) + a) * (nz + 1) + b] from zone a
@@ -107,14 +107,23 @@ typedef struct state {
     int *npartner; /* per staff-day: joint visits booked */
 } state;
 
-static inline int clp_sched_tr(const ctx *k, int from, int to)
+/* Zones as the planner counts them: the agency's, and one more (index n_zones) for clients without a zone, to
+ * and from which travel takes no time (SPEC: travel is between zones); no zones at all: one, index 0 unused. */
+static inline int clp_sched_nz(const ctx *k)
 {
-    return cl_instance_travel(k->inst, from, to);
+    return k->inst->n_zones > 0 ? k->inst->n_zones + 1 : 1;
 }
 
+static inline int clp_sched_tr(const ctx *k, int from, int to)
+{
+    return from >= k->inst->n_zones || to >= k->inst->n_zones ? 0 : cl_instance_travel(k->inst, from, to);
+}
+
+/* Client c's zone as the planner counts it (-1 only when the agency has no zones). */
 static inline int clp_sched_zone(const ctx *k, int c)
 {
-    return k->inst->clients[c].zone;
+    int z = k->inst->clients[c].zone;
+    return z >= 0 || k->inst->n_zones == 0 ? z : k->inst->n_zones;
 }
 
 static inline int clp_sched_peer(const ctx *k, int c)
@@ -125,9 +134,9 @@ static inline int clp_sched_peer(const ctx *k, int c)
 /* The best order of the n zones zl (each once) from zone `from` to zone `to` (Held-Karp; in the given order
  * beyond 12 zones): returns its travel and, when order is not NULL, writes the order as indices into zl. */
 int clp_sched_tour(const ctx *k, int from, int to, const int *zl, int n, int *order);
-/* The travel of a route from the base of staff member s through cnt[z] visits in each zone z (inst->n_zones
- * entries), each zone's visits one after the other, back to base; writes the order of zones to order (n_zones
- * entries) when not NULL and returns the number of zones in it in *nused. */
+/* The travel of a route from the base of staff member s through cnt[z] visits in each zone z (clp_sched_nz
+ * entries), each zone's visits one after the other, back to base; writes the order of zones to order
+ * (clp_sched_nz entries) when not NULL and returns the number of zones in it in *nused. */
 int clp_sched_route(const ctx *k, int s, const int *cnt, int *order, int *nused);
 
 static inline int clp_sched_adjacent(unsigned days)

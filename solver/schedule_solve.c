@@ -205,7 +205,7 @@ static int add_subset_rows(comp *g, int j, const int *zl, int n, unsigned S, int
 static int build_mip(ctx *k, comp *g)
 {
     const cl_instance *inst = k->inst;
-    int nz = inst->n_zones > 0 ? inst->n_zones : 1;
+    int nz = clp_sched_nz(k);
     g->nz = nz;
     clp_mip *m = clp_mip_new();
     if (m == NULL)
@@ -763,7 +763,7 @@ int clp_sched_tour(const ctx *k, int from, int to, const int *zl, int n, int *or
 
 int clp_sched_route(const ctx *k, int s, const int *cnt, int *order, int *nused)
 {
-    int nz = k->inst->n_zones, n = 0, b = k->inst->staff[s].zone, t = 0;
+    int nz = k->inst->n_zones > 0 ? clp_sched_nz(k) : 0, n = 0, b = k->inst->staff[s].zone, t = 0;
     int *zl = calloc((size_t)nz + 1, sizeof *zl);
     if (zl == NULL)
         return -1;
@@ -1503,7 +1503,7 @@ int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assig
             const option *op = &k.opt[o];
             if (!op->chosen)
                 continue;
-            int z = clp_sched_zone(&k, c);
+            int z = inst->clients[c].zone;
             cl_visit v = {.client = c,
                           .staff = op->s,
                           .day = op->d,

@@ -156,6 +156,29 @@ static void test_route_alternates_zones(void **state)
     cleanup(dir);
 }
 
+/* Zones are optional: ch and cl have none (travel to and from them takes no time), cz lives at a, s1's base
+ * (5 minutes each way). s1 works 70 minutes on monday and tuesday and every visit takes 60, so a day holds one
+ * visit: cz (acuity 4, 60 + 10) and ch (acuity 4, 60) on the two days, cl (0.25, monday only) short. Travel
+ * 10, proven. (A day of zoneless visits only once had no route in the model, which then left cz out.) */
+static void test_clients_without_zone(void **state)
+{
+    (void)state;
+    char *dir = temp_dir();
+    cl_instance *inst;
+    cl_schedule *s = schedule_case("no-zone", dir, &inst);
+    cl_schedule_metrics m = cl_schedule_metrics_of(s);
+    assert_int_equal(m.scheduled, 2);
+    assert_int_equal((int)m.travel_minutes, 10);
+    int n;
+    const cl_shortfall *sh = cl_schedule_shortfalls(s, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(inst->clients[sh[0].client].id, "cl");
+    assert_true(all_proven(dir));
+    cl_schedule_free(s);
+    cl_instance_free(inst);
+    cleanup(dir);
+}
+
 /* s1 (base a) works monday and tuesday; b and c are 30 from a and 50 from each other. c1 (b) may be seen
  * monday or tuesday, c2 (b) tuesday only, c3 (c) monday only, c4 (c) either. One zone a day: monday c3 and c4,
  * tuesday c1 and c2, 30 + 10 + 30 = 70 each, 140 in all. Moving c1 to monday costs 120 + 60 = 180, moving c4
@@ -693,6 +716,7 @@ int main(void)
         cmocka_unit_test(test_day_fits_along_route),
         cmocka_unit_test(test_route_alternates_zones),
         cmocka_unit_test(test_travel_one_zone_a_day),
+        cmocka_unit_test(test_clients_without_zone),
         cmocka_unit_test(test_covering),
         cmocka_unit_test(test_joint_visit),
         cmocka_unit_test(test_blended_share),
