@@ -105,6 +105,22 @@ static bool all_proven(const char *dir)
     return proven;
 }
 
+/* The schedule in dir (of case s) makes `scheduled` visits and travels `travel` minutes; with one staff-day it
+ * ends at end_min (end_min < 0: not checked); every level is proven. */
+static void expect_proven_week(const char *dir, const cl_schedule *s, int scheduled, int travel, int end_min)
+{
+    cl_schedule_metrics m = cl_schedule_metrics_of(s);
+    assert_int_equal(m.scheduled, scheduled);
+    assert_int_equal((int)m.travel_minutes, travel);
+    if (end_min >= 0) {
+        int n;
+        const cl_staff_day *sd = cl_schedule_staff_days(s, &n);
+        assert_int_equal(n, 1);
+        assert_int_equal(sd[0].end_min, end_min);
+    }
+    assert_true(all_proven(dir));
+}
+
 /* s1 (base a) works 240 minutes on monday; c1 at b and c2 at c, 60 minutes each, both on monday. b and c are 10
  * apart, each 40 from a: the route a, b, c, a travels 40 + 10 + 40 = 90 and the day takes 120 + 90 = 210
  * minutes, ending 12:30. A trip from base to each zone and back would count 80 + 80 and leave one client
@@ -115,15 +131,8 @@ static void test_day_fits_along_route(void **state)
     char *dir = temp_dir();
     cl_instance *inst;
     cl_schedule *s = schedule_case("route-fits", dir, &inst);
-    cl_schedule_metrics m = cl_schedule_metrics_of(s);
-    assert_int_equal(m.required, 2);
-    assert_int_equal(m.scheduled, 2);
-    assert_int_equal((int)m.travel_minutes, 90);
-    int n;
-    const cl_staff_day *sd = cl_schedule_staff_days(s, &n);
-    assert_int_equal(n, 1);
-    assert_int_equal(sd[0].end_min, 12 * 60 + 30);
-    assert_true(all_proven(dir));
+    assert_int_equal(cl_schedule_metrics_of(s).required, 2);
+    expect_proven_week(dir, s, 2, 90, 12 * 60 + 30);
     cl_schedule_free(s);
     cl_instance_free(inst);
     cleanup(dir);
@@ -139,18 +148,12 @@ static void test_route_alternates_zones(void **state)
     char *dir = temp_dir();
     cl_instance *inst;
     cl_schedule *s = schedule_case("split-zone", dir, &inst);
-    cl_schedule_metrics m = cl_schedule_metrics_of(s);
-    assert_int_equal(m.scheduled, 4);
-    assert_int_equal((int)m.travel_minutes, 55);
+    expect_proven_week(dir, s, 4, 55, 13 * 60 + 55);
     int n;
-    const cl_staff_day *sd = cl_schedule_staff_days(s, &n);
-    assert_int_equal(n, 1);
-    assert_int_equal(sd[0].end_min, 13 * 60 + 55);
     const cl_visit *v = cl_schedule_visits(s, &n);
     assert_int_equal(n, 4);
     for (int i = 1; i < n; i++)
         assert_int_not_equal(v[i].zone, v[i - 1].zone);
-    assert_true(all_proven(dir));
     cl_schedule_free(s);
     cl_instance_free(inst);
     cleanup(dir);
@@ -166,14 +169,11 @@ static void test_clients_without_zone(void **state)
     char *dir = temp_dir();
     cl_instance *inst;
     cl_schedule *s = schedule_case("no-zone", dir, &inst);
-    cl_schedule_metrics m = cl_schedule_metrics_of(s);
-    assert_int_equal(m.scheduled, 2);
-    assert_int_equal((int)m.travel_minutes, 10);
+    expect_proven_week(dir, s, 2, 10, -1);
     int n;
     const cl_shortfall *sh = cl_schedule_shortfalls(s, &n);
     assert_int_equal(n, 1);
     assert_string_equal(inst->clients[sh[0].client].id, "cl");
-    assert_true(all_proven(dir));
     cl_schedule_free(s);
     cl_instance_free(inst);
     cleanup(dir);
@@ -189,9 +189,7 @@ static void test_travel_one_zone_a_day(void **state)
     char *dir = temp_dir();
     cl_instance *inst;
     cl_schedule *s = schedule_case("two-days", dir, &inst);
-    cl_schedule_metrics m = cl_schedule_metrics_of(s);
-    assert_int_equal(m.scheduled, 4);
-    assert_int_equal((int)m.travel_minutes, 140);
+    expect_proven_week(dir, s, 4, 140, -1);
     const char *ids[4] = {"c1", "c2", "c3", "c4"};
     int day[4] = {1, 1, 0, 0};
     for (int i = 0; i < 4; i++) {
@@ -200,7 +198,6 @@ static void test_travel_one_zone_a_day(void **state)
         assert_int_equal(n, 1);
         assert_int_equal(v->day, day[i]);
     }
-    assert_true(all_proven(dir));
     cl_schedule_free(s);
     cl_instance_free(inst);
     cleanup(dir);
