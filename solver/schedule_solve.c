@@ -1,15 +1,17 @@
 /* schedule_solve.c: planning the week (SPEC §6), per group of staff that share clients (a manager alone, a
- * Blended team, the adult-home managers and peers together):
+ * Blended team, the adult-home managers and peers together), on one day-assignment MIP whose staff-days are
+ * routes (integer legs between the day's zones and base, connected; exact travel for any travel matrix):
  *   1. which visits on which day by whom: a greedy choice (tightest clients first, then a repair that moves
- *      one visit to make room) that keeps every row of a day-assignment MIP; when it falls short of what the
- *      days alone allow (level 1, shortfall) or of the spread floor (level 2), GLPK improves on it from that
- *      start, each level optimal given the one before;
- *   2. level 3 (travel, estimated per staff-day as a star from base through each zone used) and level 4
- *      (latest end) by local moves of single visits and of a zone's visits that keep levels 1 and 2;
- *   3. an exact route per staff-day: joint visits first, at the earliest time both can be there, then the
- *      staff member's own visits in the best order of zones (Held-Karp) back to base;
+ *      one visit to make room) that keeps every row of the MIP; when it falls short of what the days alone
+ *      allow (level 1, shortfall) or of the spread floor (level 2), GLPK improves on it from that start, each
+ *      level optimal given the one before;
+ *   2. level 3 (travel) and level 4 (latest end): local moves of single visits and of a zone's visits that keep
+ *      levels 1 and 2, then, for groups of up to CL_SCHED_ROUTE_COLS columns, GLPK within a share of work;
+ *   3. the times of each staff-day along its route (the MIP's legs, or each zone's visits in one block in the
+ *      best order of zones), joint visits starting when both have arrived; joint visits first as a fallback;
  *   4. a staff-day that does not fit gets a cut ("one visit fewer") and the group is planned again; after
- *      40 rounds or at the time limit, visits are dropped client by client until every day fits. */
+ *      40 rounds or at the time limit, visits are dropped client by client until every day fits.
+ * What is proven is reported per level (cl_schedule_unproven). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
