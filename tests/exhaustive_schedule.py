@@ -45,6 +45,7 @@ PROG = {  # contacts_per_month, min_contacts_per_week, visit_minutes
 }
 DAY_START = 9 * 60
 CONFIGS = ["one", "two", "two", "blended", "blended"]
+ZONELESS = 0.0  # the share of clients without a zone (--zoneless)
 
 
 # ---------------------------------------------------------------- instance generation
@@ -120,7 +121,8 @@ def gen_instance(rng):
                 c["residence"] = "ah1"
                 if rng.random() < 0.85:
                     c["peer"] = peer["id"]
-        c["zone"] = rng.choice(zones)
+        if ZONELESS == 0 or rng.random() >= ZONELESS:  # SPEC 3.4: a client's zone is optional
+            c["zone"] = rng.choice(zones)
         c["manager"] = m["id"]
         if m.get("languages") == ["es"]:
             c["languages"] = ["es"]
@@ -164,7 +166,9 @@ class Model:
     def __init__(self, inst):
         self.inst = inst
         self.staff = {s["id"]: s for s in inst["staff"]}
-        self.travel = inst["travel_minutes"]
+        # A client without a zone: travel to and from it takes no time (SPEC: travel is between zones).
+        self.travel = {a: {**row, None: 0} for a, row in inst["travel_minutes"].items()}
+        self.travel[None] = {b: 0 for b in list(inst["travel_minutes"]) + [None]}
         self.wl = inst["week"].get("weeks_left_in_month", 1)
         self.share = inst.get("policy", {}).get("blended_primary_share", 0.5)
         self.week_days = inst["week"].get("days", WEEK)
@@ -344,7 +348,7 @@ def brute(inst, extra=False, limit=3_000_000):
         suf_sf[k] = suf_sf[k + 1] + minsf[k]
         suf_sp[k] = suf_sp[k + 1] + minsp[k]
     minutes = {(s["id"], d): m for s in inst["staff"] for d, m in M.minutes(s["id"]).items()}
-    zone = {c["id"]: c["zone"] for c in clients}
+    zone = {c["id"]: c.get("zone") for c in clients}
     vmin = {c["id"]: M.visit_minutes(c) for c in clients}
     peer_of = {c["id"]: M.peer(c) for c in clients}
     memo = {}
@@ -500,7 +504,7 @@ def brute_schedule_json(inst, b):
     visits, seen = [], {}
     for d, (c, s, start, partner) in b["records"] or []:
         v = {"client": c, "staff": s, "day": d, "start": "%02d:%02d" % divmod(start, 60),
-             "end": "%02d:%02d" % divmod(start + M.visit_minutes(cl[c]), 60), "zone": cl[c]["zone"],
+             "end": "%02d:%02d" % divmod(start + M.visit_minutes(cl[c]), 60), "zone": cl[c].get("zone"),
              "joint_with": partner}
         if s != M.peer(cl[c]) and M.may_visit(cl[c], s)[1]:
             v["covering_for"] = cl[c]["manager"]
@@ -531,8 +535,11 @@ def main():
     ap.add_argument("--configs", default="one,two,two,blended,blended",
                     help="comma list drawn from: one, two, blended, adult (manager + peer), adult3 (2 managers + peer)")
     ap.add_argument("--extra", action="store_true", help="also brute force allowing visits beyond the quota")
+    ap.add_argument("--zoneless", type=float, default=0.0, help="the share of clients without a zone")
     a = ap.parse_args()
     CONFIGS[:] = a.configs.split(",")
+    global ZONELESS
+    ZONELESS = a.zoneless
     os.makedirs(a.out, exist_ok=True)
     rng = random.Random(a.seed)
     tmp = tempfile.mkdtemp(prefix="brute-sched-")
