@@ -1185,36 +1185,36 @@ static int connect_routes(ctx *k, comp *g)
     return added;
 }
 
-/* The travel and the latest end of group g's routes as sequenced. */
-static void sequenced(const ctx *k, const comp *g, double *travel, double *end)
+/* The travel and the latest end of group g's routes as sequenced (each staff-day's visits in order of start).
+ * Returns 0 or CL_ENOMEM. */
+static int sequenced(const ctx *k, const comp *g, double *travel, double *end)
 {
+    stop *st = malloc(((size_t)k->n_opt + 1) * sizeof *st);
+    int *ord = malloc(((size_t)k->n_opt + 1) * sizeof *ord);
+    if (!st || !ord) {
+        free(st), free(ord);
+        return CL_ENOMEM;
+    }
     *travel = 0;
     *end = k->inst->day_start_min;
     for (int j = 0; j < g->n_sd; j++) {
-        int s = g->sd_staff[j], d = g->sd_day[j], base = k->inst->staff[s].zone;
-        int at = base, now = -1;
-        for (;;) { /* visits in order of start */
-            const option *next = NULL;
-            for (int i = 0; i < g->n_clients; i++) {
-                int c = g->clients[i];
-                for (int o = k->first[c]; o < k->first[c + 1]; o++) {
-                    const option *op = &k->opt[o];
-                    if (op->chosen && op->d == d && (op->s == s || (op->joint && clp_sched_peer(k, c) == s)) &&
-                        op->start > now && (next == NULL || op->start < next->start))
-                        next = op;
-                }
+        int n = day_stops(k, g, j, true, st), base = k->inst->staff[g->sd_staff[j]].zone;
+        for (int q = 0; q < n; q++) { /* insertion by start */
+            int i = q;
+            while (i > 0 && k->opt[st[ord[i - 1]].o].start > k->opt[st[q].o].start) {
+                ord[i] = ord[i - 1];
+                i--;
             }
-            if (next == NULL)
-                break;
-            int z = clp_sched_zone(k, next->c);
-            *travel += z >= 0 ? clp_sched_tr(k, at, z) : 0;
-            at = z;
-            now = next->start;
-            *end = fmax(*end, now + k->inst->clients[next->c].visit_minutes + (z >= 0 ? clp_sched_tr(k, z, base) : 0));
+            ord[i] = q;
         }
-        if (now >= 0 && at >= 0)
-            *travel += clp_sched_tr(k, at, base);
+        if (n == 0)
+            continue;
+        const stop *last = &st[ord[n - 1]];
+        *travel += stops_travel(k, st, ord, n, base);
+        *end = fmax(*end, k->opt[last->o].start + last->len + clp_sched_tr(k, last->z, base));
     }
+    free(st), free(ord);
+    return CL_OK;
 }
 
 static int solve_component(ctx *k, comp *g, double budget_s, double route_s)
@@ -1278,7 +1278,8 @@ static int solve_component(ctx *k, comp *g, double budget_s, double route_s)
         clp_sched_spread(k, g, &sp, &sp_floor);
         k->unproven |= cut && (have < most - 1e-9 || sp > sp_floor);
         double travel, end;
-        sequenced(k, g, &travel, &end);
+        if ((rc = sequenced(k, g, &travel, &end)) != CL_OK)
+            goto done;
         k->travel_open |= cut || g->travel < 0 || travel > g->travel + 0.5;
         k->end_real = fmax(k->end_real, end);
         k->end_bound = fmax(k->end_bound, g->end);
