@@ -74,6 +74,7 @@ typedef struct ctx {
 typedef struct comp {
     int *clients;
     int n_clients;
+    int n_opt;              /* options of its clients */
     int *sd_staff, *sd_day; /* staff-days touched */
     int n_sd;
     int *cut_rows; /* per staff-day: the cut row or -1 */

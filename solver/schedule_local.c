@@ -638,10 +638,7 @@ int clp_sched_travel(ctx *k, comp *g)
     /* Two searches from the same choice, and the one whose routes travel less: over the routes, and over
      * trips from base to each zone, which takes other paths (measured on 48 generated agencies of 20-150
      * clients: the route search alone travelled more in 3, by up to 32% on a Blended team). */
-    int n = 0;
-    for (int i = 0; i < g->n_clients; i++)
-        n += k->first[g->clients[i] + 1] - k->first[g->clients[i]];
-    unsigned char *from = malloc((size_t)n + 1), *keep = malloc((size_t)n + 1);
+    unsigned char *from = malloc((size_t)g->n_opt + 1), *keep = malloc((size_t)g->n_opt + 1);
     int rc = CL_ENOMEM;
     if (!from || !keep)
         goto done;

@@ -231,10 +231,7 @@ static int build_mip(ctx *k, comp *g)
     g->leg = malloc((nlegs + 1) * sizeof *g->leg);
     g->ucol = malloc(((size_t)g->n_sd + 1) * sizeof *g->ucol);
     int *zl = malloc(((size_t)nz + 1) * sizeof *zl);
-    int n_options = 0;
-    for (int i = 0; i < g->n_clients; i++)
-        n_options += k->first[g->clients[i] + 1] - k->first[g->clients[i]];
-    int *vc = malloc(((size_t)n_options + 1) * sizeof *vc), *vz = malloc(((size_t)n_options + 1) * sizeof *vz);
+    int *vc = malloc(((size_t)g->n_opt + 1) * sizeof *vc), *vz = malloc(((size_t)g->n_opt + 1) * sizeof *vz);
 
     int cap = 64;
     int *cols = malloc((size_t)cap * sizeof *cols);
@@ -1469,6 +1466,7 @@ int cl_schedule_solve(cl_schedule **out, const cl_instance *inst, const cl_assig
             nopt += k.first[c + 1] - k.first[c];
             j++;
         }
+        g.n_opt = nopt;
         double left = opts->time_limit_s - (clp_now() - k.t0);
         double share = total_opt > done_opt ? (double)nopt / (total_opt - done_opt) : 1;
         /* Most groups finish at once (the greedy choice is optimal); a hard one may take up to a quarter of
