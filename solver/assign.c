@@ -34,6 +34,7 @@
 #include "../model/rules.h"
 #include "backend.h"
 #include "explain.h"
+#include "patterns.h"
 
 /* The largest model solved (columns); about 6.6 GiB of memory. */
 #define CL_ASSIGN_MAX_COLUMNS 20e6
@@ -93,6 +94,7 @@ typedef struct unit {
     double constant[NLEVELS]; /* constant part of each level (moves: clients that must move) */
     bool phi_added;
     struct reach *reach;  /* per local staff: the loads it can still reach, once the moves level pins them */
+    int *stay_of;         /* and how many of its own clients stay when it sheds some (else -1) */
     bool coarse;          /* a coarse unit (run_levels): its moves are its stay columns */
     bool stopped;         /* some level of it was stopped by the time limit */
     int from;             /* the first level (in the command's order) to solve; those before are held */
@@ -1580,6 +1582,197 @@ static int take_solution(unit *u, int level, const vec *e, double value)
     return CL_OK;
 }
 
+/* The dense coefficients of a level over the unit's columns (n of them). */
+static double *level_dense(const unit *u, int level, int n)
+{
+    vec e = {0};
+    double *d = calloc((size_t)n + 1, sizeof *d);
+    if (d != NULL && level_expr(u, level, &e) == CL_OK)
+        for (int q = 0; q < e.n; q++)
+            d[e.idx[q]] += e.val[q];
+    vec_dispose(&e);
+    return d;
+}
+
+/* Adds coef in row to a list of links. */
+static void link_add(clp_link *link, int *n, int row, double coef)
+{
+    if (coef != 0 && *n < CLP_MAX_LINKS)
+        link[(*n)++] = (clp_link){row, coef};
+}
+
+/* The imbalance or travel level of a pinned unit (pin_after_moves) as a problem over whole caseloads
+ * (patterns.h): shared rows are the class totals, the peers that follow the placed clients, the team pools,
+ * and the levels held (waitlist, moves, and for travel the imbalance); each staff member's load stays within
+ * its limit (no overload is held) and its own clients that stay number what the pins say. Fills p (free it
+ * with caseload_dispose) and says whether the unit fits that frame (every load has a grid). */
+static int caseload_problem(const unit *u, int level, clp_dw *p, bool *fits)
+{
+    const cl_instance *inst = u->inst;
+    int n = clp_mip_ncols(u->m), rc = CL_OK;
+    memset(p, 0, sizeof *p);
+    *fits = true;
+    p->phi_row = -1;
+    p->phi_weight = level == L_IMB ? 1 : 0;
+    int *cls_of = malloc(((size_t)n + 1) * sizeof *cls_of),
+        *peer_row = malloc(((size_t)u->n_classes + 1) * sizeof *peer_row);
+    double *moves = level_dense(u, L_MOVES, n), *travel = level == L_TRAVEL ? level_dense(u, L_TRAVEL, n) : NULL;
+    int max_rows = 2 * u->n_classes + u->n_teams + 3;
+    p->row_lo = malloc(((size_t)max_rows + 1) * sizeof *p->row_lo);
+    p->row_hi = malloc(((size_t)max_rows + 1) * sizeof *p->row_hi);
+    p->blocks = calloc((size_t)u->n_staff + 1, sizeof *p->blocks);
+    p->frees = calloc((size_t)u->n_classes + 1, sizeof *p->frees);
+    if (!cls_of || !peer_row || !moves || (level == L_TRAVEL && !travel) || !p->row_lo || !p->row_hi || !p->blocks ||
+        !p->frees) {
+        rc = CL_ENOMEM;
+        goto done;
+    }
+    /* Shared rows: class totals (row i for class i), peers, team pools, the levels held. */
+    int nr = u->n_classes;
+    for (int i = 0; i < u->n_classes; i++) {
+        const cls *k = &u->classes[i];
+        p->row_lo[i] = p->row_hi[i] = k->n;
+        peer_row[i] = -1;
+        if (k->y0 >= 0) {
+            peer_row[i] = nr;
+            p->row_lo[nr] = p->row_hi[nr] = 0;
+            nr++;
+        }
+        for (int side = 0; side < 2; side++)
+            for (int t = 0; t < side_len(k, side); t++)
+                cls_of[side_col(k, side, t)] = i;
+    }
+    int team0 = nr;
+    for (int t = 0; t < u->n_teams; t++, nr++) {
+        p->row_lo[nr] = -HUGE_VAL;
+        p->row_hi[nr] = cl_team_limit(inst, u->teams[t]) + 1e-7;
+    }
+    vec e = {0};
+    int wait_row = nr++, moves_row = nr++;
+    level_expr(u, L_WAIT, &e);
+    double value = level_value(u, L_WAIT, &e) - u->constant[L_WAIT];
+    p->row_lo[wait_row] = -HUGE_VAL;
+    p->row_hi[wait_row] = value + 1e-7 * (1 + fabs(value));
+    level_expr(u, L_MOVES, &e);
+    value = level_value(u, L_MOVES, &e) - u->constant[L_MOVES];
+    p->row_lo[moves_row] = -HUGE_VAL;
+    p->row_hi[moves_row] = value + 0.5;
+    if (level == L_TRAVEL) {
+        level_expr(u, L_IMB, &e);
+        value = level_value(u, L_IMB, &e);
+        p->phi_row = nr++;
+        p->row_lo[p->phi_row] = -HUGE_VAL;
+        p->row_hi[p->phi_row] = value + 1e-7 * (1 + fabs(value));
+    }
+    vec_dispose(&e);
+    p->n_rows = nr;
+    /* The waitlist columns. */
+    for (int i = 0; i < u->n_classes; i++) {
+        const cls *k = &u->classes[i];
+        if (k->w < 0)
+            continue;
+        clp_free *f = &p->frees[p->n_frees++];
+        double lb, ub;
+        clp_mip_col_bounds(u->m, k->w, &lb, &ub);
+        *f = (clp_free){.col = k->w, .lo = (int)lround(lb), .hi = (int)lround(ub)};
+        link_add(f->link, &f->n_link, i, 1);
+        link_add(f->link, &f->n_link, wait_row, k->weight);
+        link_add(f->link, &f->n_link, moves_row, moves[k->w]);
+    }
+    /* A block per staff member. */
+    for (int a = 0; a < u->n_staff && rc == CL_OK; a++) {
+        int s = u->staff[a], team = inst->staff[s].team, tpos = -1;
+        for (int t = 0; t < u->n_teams; t++)
+            tpos = u->teams[t] == team ? t : tpos;
+        clp_block *b = &p->blocks[p->n_blocks++];
+        vec load = {0};
+        for (int q = u->load_first[a]; q < u->load_first[a + 1]; q++)
+            vec_push(&load, u->load_col[q], u->load_coef_of[q]);
+        b->g = load.n > 0 ? load_grid(&load) : 1;
+        vec_dispose(&load);
+        b->fte = inst->staff[s].fte;
+        b->base = cl_util_base(inst, s);
+        b->stay = u->stay_of != NULL ? u->stay_of[a] : -1;
+        b->max_steps = b->g > 0 ? (int)floor((cl_limit(inst, s) + 1e-7) / b->g + 1e-9) : -1;
+        b->items = calloc((size_t)(u->load_first[a + 1] - u->load_first[a]) + 1, sizeof *b->items);
+        if (b->items == NULL) {
+            rc = CL_ENOMEM;
+            break;
+        }
+        if (b->g <= 0) {
+            *fits = false;
+            break;
+        }
+        for (int q = u->load_first[a]; q < u->load_first[a + 1]; q++) {
+            int col = u->load_col[q], i = cls_of[col];
+            const cls *k = &u->classes[i];
+            int side = k->y0 >= 0 && col >= k->y0 ? 1 : 0;
+            double lb, ub;
+            clp_mip_col_bounds(u->m, col, &lb, &ub);
+            if (ub < 0.5)
+                continue;
+            clp_item *it = &b->items[b->n_items++];
+            int t0 = k->intake ? -1 : cur_pos(k, side);
+            *it = (clp_item){.col = col,
+                             .steps = (int)lround(u->load_coef_of[q] / b->g),
+                             .lo = (int)lround(lb),
+                             .hi = (int)lround(ub),
+                             .own = t0 >= 0 && side_col(k, side, t0) == col,
+                             .cost = travel != NULL ? travel[col] : 0};
+            link_add(it->link, &it->n_link, side == 0 ? i : peer_row[i], 1);
+            if (side == 0 && peer_row[i] >= 0)
+                link_add(it->link, &it->n_link, peer_row[i], -1);
+            if (side == 0 && tpos >= 0)
+                link_add(it->link, &it->n_link, team0 + tpos, u->load_coef_of[q]);
+            link_add(it->link, &it->n_link, moves_row, moves[col]);
+        }
+    }
+done:
+    free(cls_of);
+    free(peer_row);
+    free(moves);
+    free(travel);
+    return rc;
+}
+
+static void caseload_dispose(clp_dw *p)
+{
+    for (int b = 0; p->blocks != NULL && b < p->n_blocks; b++)
+        free(p->blocks[b].items);
+    free(p->blocks);
+    free(p->frees);
+    free(p->row_lo);
+    free(p->row_hi);
+}
+
+/* Solves the imbalance or travel level of a pinned unit over whole caseloads (caseload_problem) until
+ * deadline: the plan in u->sol improves where it can, *bound is the level's proven bound (-HUGE_VAL: none)
+ * and *proven says whether the plan meets it. grid: the step of the level's values (0: none). */
+static int caseload_try(unit *u, int level, double deadline, double grid, double *bound, bool *proven)
+{
+    *bound = -HUGE_VAL;
+    *proven = false;
+    if (u->stay_of == NULL || (level != L_IMB && level != L_TRAVEL))
+        return CL_OK;
+    clp_dw p;
+    bool fits;
+    int rc = caseload_problem(u, level, &p, &fits);
+    if (rc == CL_OK && fits) {
+        clp_dw_result r;
+        rc = clp_dw_solve(&p, u->sol, deadline, grid, &r);
+        if (rc == CL_OK) {
+            if (r.improved)
+                complete_solution(u);
+            *bound = r.bound;
+            *proven = r.proven;
+        } else if (rc == CL_EINTERNAL) { /* (an LP without optimum: GLPK's model alone decides) */
+            rc = CL_OK;
+        }
+    }
+    caseload_dispose(&p);
+    return rc;
+}
+
 /* Minimises one level from the current solution and holds it with a row. Returns CL_OK; a stop by the
  * time limit is recorded in ctx and leaves the best solution found in u->sol. */
 static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
@@ -1621,6 +1814,15 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
             vec_dispose(&ne);
             abs_gap = 0.49;
         }
+        /* A pinned unit's imbalance and travel first over whole caseloads, with up to half the time. */
+        double dw_bound;
+        bool dw_proven;
+        if (rc == CL_OK)
+            rc = caseload_try(u, level, clp_now() + 0.5 * (ctx->deadline - clp_now()), abs_gap > 0 ? value_grid(&e) : 0,
+                              &dw_bound, &dw_proven);
+        if (rc != CL_OK)
+            goto done;
+        start_val = level_value(u, level, &e);
         clp_mip_params p = {.time_limit_s = ctx->deadline - clp_now(),
                             .gap = ctx->opts->gap,
                             .abs_gap = abs_gap,
@@ -1629,18 +1831,19 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
                             .started = ctx->started,
                             .label = label};
         clp_mip_result r;
-        bool solved = p.time_limit_s > 0;
-        if (!solved) { /* no time left: the current solution stands, nothing is proven */
-            r = (clp_mip_result){.status = CLP_MIP_TIME_LIMIT,
-                                 .objective = start_val - u->constant[level],
-                                 .bound = -HUGE_VAL,
-                                 .gap = 1};
+        bool solved = p.time_limit_s > 0 && !dw_proven;
+        if (dw_proven) {
+            r = (clp_mip_result){.status = CLP_MIP_OPTIMAL, .objective = start_val, .bound = dw_bound};
+        } else if (!solved) { /* no time left: the current solution stands, proven only as far as the bound */
+            r = (clp_mip_result){
+                .status = CLP_MIP_TIME_LIMIT, .objective = start_val - u->constant[level], .bound = dw_bound, .gap = 1};
         } else {
             rc = clp_mip_solve(u->m, &p, u->sol, &r);
             if (rc != CL_OK)
                 goto done;
             if (mixed) /* the bound was of moves plus travel at under a quarter move */
                 r.bound -= 0.25;
+            r.bound = fmax(r.bound, dw_bound);
         }
         if (solved && (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT) &&
             (rc = take_solution(u, level, &e, start_val)) != CL_OK)
@@ -1686,6 +1889,7 @@ static void unit_dispose(unit *u)
     for (int a = 0; u->reach != NULL && a < u->n_staff; a++)
         free(u->reach[a].ok);
     free(u->reach);
+    free(u->stay_of);
     free(u->sol);
     memset(u, 0, sizeof *u);
 }
@@ -1941,6 +2145,10 @@ static int pin_after_moves(unit *u)
                 least += k->n;
     }
     if (rc == CL_OK && least >= 0 && moves <= least + 0.5) {
+        u->stay_of = malloc(((size_t)u->n_staff + 1) * sizeof *u->stay_of);
+        rc = u->stay_of != NULL ? CL_OK : CL_ENOMEM;
+        for (int a = 0; a < u->n_staff && rc == CL_OK; a++)
+            u->stay_of[a] = -1;
         for (int side = 0; side < 2; side++)
             for (int a = 0; a < u->n_staff && rc == CL_OK; a++) {
                 int n = 0, stay = 0;
@@ -1960,6 +2168,7 @@ static int pin_after_moves(unit *u)
                 }
                 if (need[side * u->n_staff + a] > 0) {
                     stay -= need[side * u->n_staff + a];
+                    u->stay_of[a] = stay;
                     if (clp_mip_add_row(u->m, idx, one, n, stay, stay) < 0)
                         rc = CL_EINTERNAL;
                 }

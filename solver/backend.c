@@ -148,7 +148,7 @@ int clp_mip_add_col(clp_mip *m, double lb, double ub, bool integer)
     return m->ncols++;
 }
 
-int clp_mip_add_row(clp_mip *m, const int *cols, const double *vals, int n, double lb, double ub)
+static int ensure_scratch(clp_mip *m, int n)
 {
     if (n + 1 > m->scratch) {
         int cap = (n + 1) * 2;
@@ -162,6 +162,44 @@ int clp_mip_add_row(clp_mip *m, const int *cols, const double *vals, int n, doub
             return CL_ENOMEM;
         m->scratch = cap;
     }
+    return CL_OK;
+}
+
+int clp_mip_add_col_in(clp_mip *m, double lb, double ub, bool integer, const int *rows, const double *vals, int n,
+                       double obj)
+{
+    int rows_now = glp_get_num_rows(m->lp);
+    for (int t = 0; t < n; t++)
+        if (vals[t] != 0 && (rows[t] < 0 || rows[t] >= rows_now)) /* GLPK aborts on a bad index */
+            return CL_EINTERNAL;
+    if (ensure_scratch(m, n) != CL_OK)
+        return CL_ENOMEM;
+    int j = clp_mip_add_col(m, lb, ub, integer);
+    int k = 0;
+    for (int t = 0; t < n; t++) {
+        if (vals[t] == 0)
+            continue;
+        m->ind[k + 1] = rows[t] + 1;
+        m->val[k + 1] = vals[t];
+        k++;
+    }
+    glp_set_mat_col(m->lp, j + 1, k, m->ind, m->val);
+    glp_set_obj_coef(m->lp, j + 1, obj);
+    work_clock.work += WORK_PER_NONZERO * k;
+    return j;
+}
+
+void clp_mip_col_bounds(const clp_mip *m, int j, double *lb, double *ub)
+{
+    int type = glp_get_col_type(m->lp, j + 1);
+    *lb = type == GLP_FR || type == GLP_UP ? -HUGE_VAL : glp_get_col_lb(m->lp, j + 1);
+    *ub = type == GLP_FR || type == GLP_LO ? HUGE_VAL : glp_get_col_ub(m->lp, j + 1);
+}
+
+int clp_mip_add_row(clp_mip *m, const int *cols, const double *vals, int n, double lb, double ub)
+{
+    if (ensure_scratch(m, n) != CL_OK)
+        return CL_ENOMEM;
     for (int t = 0; t < n; t++)
         if (vals[t] != 0 && (cols[t] < 0 || cols[t] >= m->ncols)) /* GLPK aborts on a bad index */
             return CL_EINTERNAL;
@@ -338,6 +376,39 @@ static void callback(glp_tree *T, void *data)
     }
 }
 
+/* Solves the LP relaxation by the primal simplex, from the last basis, within time_limit_s (by deadline on
+ * clp_now's clock); whether it found the optimum. */
+static bool relaxation_solved(clp_mip *m, double time_limit_s, double deadline)
+{
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    sm.presolve = GLP_OFF;
+    sm.tm_lim = wall_ms_until(deadline);
+    double per_iteration = WORK_PER_LP_ITER_DIM * (glp_get_num_rows(m->lp) + m->ncols);
+    if (work_clock.counting) /* the limit in iterations, which the work clock counts */
+        sm.it_lim = (int)fmin(fmax(time_limit_s / per_iteration, 1), 2e9);
+    int iterations = glp_get_it_cnt(m->lp);
+    int rc = glp_simplex(m->lp, &sm);
+    if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
+        /* Retry from scratch once: a warm basis from an earlier level can go stale. */
+        glp_adv_basis(m->lp, 0);
+        rc = glp_simplex(m->lp, &sm);
+    }
+    count_iterations(m->lp, &iterations, per_iteration);
+    return rc == 0 && glp_get_status(m->lp) == GLP_OPT;
+}
+
+int clp_lp_solve(clp_mip *m, double time_limit_s, double *objective, double *dual)
+{
+    if (!relaxation_solved(m, time_limit_s, clp_now() + time_limit_s))
+        return CL_EINTERNAL;
+    *objective = glp_get_obj_val(m->lp);
+    for (int i = 1, n = glp_get_num_rows(m->lp); i <= n; i++)
+        dual[i - 1] = glp_get_row_dual(m->lp, i);
+    return CL_OK;
+}
+
 int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_mip_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -347,28 +418,12 @@ int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_
     m->value = calloc((size_t)m->ncols + 1, sizeof *m->value);
     if (m->value == NULL)
         return CL_ENOMEM;
-    glp_smcp sm;
-    glp_init_smcp(&sm);
-    sm.msg_lev = GLP_MSG_OFF;
-    sm.presolve = GLP_OFF;
     double deadline = t0 + p->time_limit_s, work_end = work_clock.work + p->work_limit_s;
-    sm.tm_lim = wall_ms_until(deadline);
-    double per_iteration = WORK_PER_LP_ITER_DIM * (glp_get_num_rows(m->lp) + m->ncols);
-    if (work_clock.counting) /* the limit in iterations, which the work clock counts */
-        sm.it_lim = (int)fmin(fmax(p->time_limit_s / per_iteration, 1), 2e9);
-    int iterations = glp_get_it_cnt(m->lp);
-    int rc = glp_simplex(m->lp, &sm);
-    if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
-        /* Retry from scratch once: a warm basis from an earlier level can go stale. */
-        glp_adv_basis(m->lp, 0);
-        rc = glp_simplex(m->lp, &sm);
-    }
-    count_iterations(m->lp, &iterations, per_iteration);
-    if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
-        int st = glp_get_status(m->lp);
-        r->status = st == GLP_NOFEAS ? CLP_MIP_INFEASIBLE : CLP_MIP_FAILED;
+    if (!relaxation_solved(m, p->time_limit_s, deadline)) {
+        r->status = glp_get_status(m->lp) == GLP_NOFEAS ? CLP_MIP_INFEASIBLE : CLP_MIP_FAILED;
         return CL_OK;
     }
+    int rc;
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = GLP_MSG_OFF;

@@ -51,6 +51,16 @@ clp_mip *clp_mip_new(void);
 void clp_mip_free(clp_mip *m);
 /* Adds a column with bounds (lb may be 0, ub may be HUGE_VAL) and returns its 0-based index. */
 int clp_mip_add_col(clp_mip *m, double lb, double ub, bool integer);
+/* Adds a column as clp_mip_add_col does, with coefficients vals[k] in the existing rows rows[k] and objective
+ * coefficient obj (column generation). Returns its index, or a negative error. */
+int clp_mip_add_col_in(clp_mip *m, double lb, double ub, bool integer, const int *rows, const double *vals, int n,
+                       double obj);
+/* The bounds of column j. */
+void clp_mip_col_bounds(const clp_mip *m, int j, double *lb, double *ub);
+/* Solves the LP relaxation (warm-started from the last basis) within time_limit_s; on success stores its
+ * value in *objective and the dual value of every row in dual (nrows of them: reduced cost of column j is
+ * c_j - sum over rows of dual[i] a_ij) and returns CL_OK; CL_EINTERNAL when it has no optimum. */
+int clp_lp_solve(clp_mip *m, double time_limit_s, double *objective, double *dual);
 /* Adds a row lb <= sum vals[k] x[cols[k]] <= ub (-HUGE_VAL / HUGE_VAL for none); returns its index. Columns
  * must exist; a column may appear once. */
 int clp_mip_add_row(clp_mip *m, const int *cols, const double *vals, int n, double lb, double ub);
