@@ -1582,6 +1582,14 @@ static int take_solution(unit *u, int level, const vec *e, double value)
     return CL_OK;
 }
 
+/* The levels in the order of the command: assign minds moves before imbalance, rebalance after. */
+static const int *level_order(const cl_solve_opts *opts)
+{
+    static const int assign_order[NLEVELS] = {L_OVER, L_WAIT, L_MOVES, L_IMB, L_TRAVEL};
+    static const int rebalance_order[NLEVELS] = {L_OVER, L_WAIT, L_IMB, L_MOVES, L_TRAVEL};
+    return opts->balance_first ? rebalance_order : assign_order;
+}
+
 /* The dense coefficients of a level over the unit's columns (n of them). */
 static double *level_dense(const unit *u, int level, int n)
 {
@@ -1601,86 +1609,100 @@ static void link_add(clp_link *link, int *n, int row, double coef)
         link[(*n)++] = (clp_link){row, coef};
 }
 
-/* The imbalance or travel level of a pinned unit (pin_after_moves) as a problem over whole caseloads
- * (patterns.h): shared rows are the class totals, the peers that follow the placed clients, the team pools,
- * and the levels held (waitlist, moves, and for travel the imbalance); each staff member's load stays within
- * its limit (no overload is held) and its own clients that stay number what the pins say. Fills p (free it
- * with caseload_dispose) and says whether the unit fits that frame (every load has a grid). */
-static int caseload_problem(const unit *u, int level, clp_dw *p, bool *fits)
+/* A shared row lo <= . <= hi of p, returning its index (p->row_lo and row_hi have room). */
+static int shared_row(clp_dw *p, double lo, double hi)
+{
+    p->row_lo[p->n_rows] = lo;
+    p->row_hi[p->n_rows] = hi;
+    return p->n_rows++;
+}
+
+/* The value at which a level is held (its row's right-hand side), from the current solution. */
+static double held_at(const unit *u, int level)
+{
+    vec e = {0};
+    level_expr(u, level, &e);
+    double v = level_value(u, level, &e) - u->constant[level];
+    vec_dispose(&e);
+    return v + (level == L_MOVES ? 0.5 : 1e-7 * (1 + fabs(v)));
+}
+
+/* Level `level` of unit u (solved in the order `order`, the levels before it held) as a problem over whole
+ * caseloads (patterns.h). Shared rows: the class totals, the peers that follow the placed clients, the team
+ * pools and the levels held (overload, waitlist, moves, imbalance); a unit under a move budget does not fit
+ * (its budget row is not among them). Each staff member's load
+ * stays within its limit plus the overload held; in a pinned unit (pin_after_moves) its own clients that stay
+ * number what the pins say. Fills p (free it with caseload_dispose) and says whether the unit fits that frame
+ * (every load has a grid). */
+static int caseload_problem(const unit *u, int level, const int *order, clp_dw *p, bool *fits)
 {
     const cl_instance *inst = u->inst;
     int n = clp_mip_ncols(u->m), rc = CL_OK;
+    bool is_held[NLEVELS] = {false};
+    for (int q = 0; order[q] != level; q++)
+        is_held[order[q]] = true;
     memset(p, 0, sizeof *p);
-    *fits = true;
-    p->phi_row = -1;
+    *fits = u->budget == CL_NONE;
+    p->phi_row = p->over_row = -1;
     p->phi_weight = level == L_IMB ? 1 : 0;
-    int *cls_of = malloc(((size_t)n + 1) * sizeof *cls_of),
-        *peer_row = malloc(((size_t)u->n_classes + 1) * sizeof *peer_row);
-    double *moves = level_dense(u, L_MOVES, n), *travel = level == L_TRAVEL ? level_dense(u, L_TRAVEL, n) : NULL;
-    int max_rows = 2 * u->n_classes + u->n_teams + 3;
+    int *cls_of = malloc(((size_t)n + 1) * sizeof *cls_of);
+    int *peer_row = malloc(((size_t)u->n_classes + 1) * sizeof *peer_row);
+    double *moves = level_dense(u, L_MOVES, n), *cost = NULL;
+    if (level == L_MOVES || level == L_TRAVEL)
+        cost = level_dense(u, level, n);
+    int max_rows = 2 * u->n_classes + u->n_teams + NLEVELS;
     p->row_lo = malloc(((size_t)max_rows + 1) * sizeof *p->row_lo);
     p->row_hi = malloc(((size_t)max_rows + 1) * sizeof *p->row_hi);
     p->blocks = calloc((size_t)u->n_staff + 1, sizeof *p->blocks);
-    p->frees = calloc((size_t)u->n_classes + 1, sizeof *p->frees);
-    if (!cls_of || !peer_row || !moves || (level == L_TRAVEL && !travel) || !p->row_lo || !p->row_hi || !p->blocks ||
+    p->frees = calloc((size_t)u->n_classes + u->n_teams + 1, sizeof *p->frees);
+    if (!cls_of || !peer_row || !moves || (p->phi_weight == 0 && !cost) || !p->row_lo || !p->row_hi || !p->blocks ||
         !p->frees) {
         rc = CL_ENOMEM;
         goto done;
     }
     /* Shared rows: class totals (row i for class i), peers, team pools, the levels held. */
-    int nr = u->n_classes;
+    for (int i = 0; i < u->n_classes; i++)
+        shared_row(p, u->classes[i].n, u->classes[i].n);
     for (int i = 0; i < u->n_classes; i++) {
         const cls *k = &u->classes[i];
-        p->row_lo[i] = p->row_hi[i] = k->n;
-        peer_row[i] = -1;
-        if (k->y0 >= 0) {
-            peer_row[i] = nr;
-            p->row_lo[nr] = p->row_hi[nr] = 0;
-            nr++;
-        }
+        peer_row[i] = k->y0 >= 0 ? shared_row(p, 0, 0) : -1;
         for (int side = 0; side < 2; side++)
             for (int t = 0; t < side_len(k, side); t++)
                 cls_of[side_col(k, side, t)] = i;
     }
-    int team0 = nr;
-    for (int t = 0; t < u->n_teams; t++, nr++) {
-        p->row_lo[nr] = -HUGE_VAL;
-        p->row_hi[nr] = cl_team_limit(inst, u->teams[t]) + 1e-7;
-    }
-    vec e = {0};
-    int wait_row = nr++, moves_row = nr++;
-    level_expr(u, L_WAIT, &e);
-    double value = level_value(u, L_WAIT, &e) - u->constant[L_WAIT];
-    p->row_lo[wait_row] = -HUGE_VAL;
-    p->row_hi[wait_row] = value + 1e-7 * (1 + fabs(value));
-    level_expr(u, L_MOVES, &e);
-    value = level_value(u, L_MOVES, &e) - u->constant[L_MOVES];
-    p->row_lo[moves_row] = -HUGE_VAL;
-    p->row_hi[moves_row] = value + 0.5;
-    if (level == L_TRAVEL) {
-        level_expr(u, L_IMB, &e);
-        value = level_value(u, L_IMB, &e);
-        p->phi_row = nr++;
-        p->row_lo[p->phi_row] = -HUGE_VAL;
-        p->row_hi[p->phi_row] = value + 1e-7 * (1 + fabs(value));
-    }
-    vec_dispose(&e);
-    p->n_rows = nr;
-    /* The waitlist columns. */
+    int team0 = p->n_rows;
+    for (int t = 0; t < u->n_teams; t++)
+        shared_row(p, -HUGE_VAL, cl_team_limit(inst, u->teams[t]));
+    double overload = is_held[L_OVER] ? held_at(u, L_OVER) : 0;
+    p->over_row = shared_row(p, -HUGE_VAL, overload);
+    int wait_row = is_held[L_WAIT] ? shared_row(p, -HUGE_VAL, held_at(u, L_WAIT)) : -1;
+    int moves_row = is_held[L_MOVES] ? shared_row(p, -HUGE_VAL, held_at(u, L_MOVES)) : -1;
+    if (is_held[L_IMB])
+        p->phi_row = shared_row(p, -HUGE_VAL, held_at(u, L_IMB));
+    /* The waitlist columns and the team pools' overload. */
     for (int i = 0; i < u->n_classes; i++) {
         const cls *k = &u->classes[i];
         if (k->w < 0)
             continue;
         clp_free *f = &p->frees[p->n_frees++];
-        double lb, ub;
-        clp_mip_col_bounds(u->m, k->w, &lb, &ub);
-        *f = (clp_free){.col = k->w, .lo = (int)lround(lb), .hi = (int)lround(ub)};
+        clp_mip_col_bounds(u->m, k->w, &f->lo, &f->hi);
+        f->col = k->w;
+        f->integer = true;
+        f->cost = level == L_MOVES ? moves[k->w] : 0;
         link_add(f->link, &f->n_link, i, 1);
-        link_add(f->link, &f->n_link, wait_row, k->weight);
-        link_add(f->link, &f->n_link, moves_row, moves[k->w]);
+        if (wait_row >= 0)
+            link_add(f->link, &f->n_link, wait_row, k->weight);
+        if (moves_row >= 0)
+            link_add(f->link, &f->n_link, moves_row, moves[k->w]);
+    }
+    for (int t = 0; t < u->n_teams; t++) {
+        clp_free *f = &p->frees[p->n_frees++];
+        *f = (clp_free){.col = u->team_over[t], .lo = 0, .hi = HUGE_VAL};
+        link_add(f->link, &f->n_link, team0 + t, -1);
+        link_add(f->link, &f->n_link, p->over_row, 1);
     }
     /* A block per staff member. */
-    for (int a = 0; a < u->n_staff && rc == CL_OK; a++) {
+    for (int a = 0; a < u->n_staff && rc == CL_OK && *fits; a++) {
         int s = u->staff[a], team = inst->staff[s].team, tpos = -1;
         for (int t = 0; t < u->n_teams; t++)
             tpos = u->teams[t] == team ? t : tpos;
@@ -1692,18 +1714,14 @@ static int caseload_problem(const unit *u, int level, clp_dw *p, bool *fits)
         vec_dispose(&load);
         b->fte = inst->staff[s].fte;
         b->base = cl_util_base(inst, s);
+        b->limit = cl_limit(inst, s);
         b->stay = u->stay_of != NULL ? u->stay_of[a] : -1;
-        b->max_steps = b->g > 0 ? (int)floor((cl_limit(inst, s) + 1e-7) / b->g + 1e-9) : -1;
+        b->max_steps = b->g > 0 ? (int)floor((b->limit + overload) / b->g + 1e-9) : -1;
         b->items = calloc((size_t)(u->load_first[a + 1] - u->load_first[a]) + 1, sizeof *b->items);
-        if (b->items == NULL) {
+        if (b->items == NULL)
             rc = CL_ENOMEM;
-            break;
-        }
-        if (b->g <= 0) {
-            *fits = false;
-            break;
-        }
-        for (int q = u->load_first[a]; q < u->load_first[a + 1]; q++) {
+        *fits = b->g > 0;
+        for (int q = u->load_first[a]; q < u->load_first[a + 1] && rc == CL_OK && *fits; q++) {
             int col = u->load_col[q], i = cls_of[col];
             const cls *k = &u->classes[i];
             int side = k->y0 >= 0 && col >= k->y0 ? 1 : 0;
@@ -1718,20 +1736,21 @@ static int caseload_problem(const unit *u, int level, clp_dw *p, bool *fits)
                              .lo = (int)lround(lb),
                              .hi = (int)lround(ub),
                              .own = t0 >= 0 && side_col(k, side, t0) == col,
-                             .cost = travel != NULL ? travel[col] : 0};
+                             .cost = cost != NULL ? cost[col] : 0};
             link_add(it->link, &it->n_link, side == 0 ? i : peer_row[i], 1);
             if (side == 0 && peer_row[i] >= 0)
                 link_add(it->link, &it->n_link, peer_row[i], -1);
             if (side == 0 && tpos >= 0)
                 link_add(it->link, &it->n_link, team0 + tpos, u->load_coef_of[q]);
-            link_add(it->link, &it->n_link, moves_row, moves[col]);
+            if (moves_row >= 0)
+                link_add(it->link, &it->n_link, moves_row, moves[col]);
         }
     }
 done:
     free(cls_of);
     free(peer_row);
     free(moves);
-    free(travel);
+    free(cost);
     return rc;
 }
 
@@ -1748,15 +1767,13 @@ static void caseload_dispose(clp_dw *p)
 /* Solves the imbalance or travel level of a pinned unit over whole caseloads (caseload_problem) until
  * deadline: the plan in u->sol improves where it can, *bound is the level's proven bound (-HUGE_VAL: none)
  * and *proven says whether the plan meets it. grid: the step of the level's values (0: none). */
-static int caseload_try(unit *u, int level, double deadline, double grid, double *bound, bool *proven)
+static int caseload_try(unit *u, int level, const int *order, double deadline, double grid, double *bound, bool *proven)
 {
     *bound = -HUGE_VAL;
     *proven = false;
-    if (u->stay_of == NULL || (level != L_IMB && level != L_TRAVEL))
-        return CL_OK;
     clp_dw p;
     bool fits;
-    int rc = caseload_problem(u, level, &p, &fits);
+    int rc = caseload_problem(u, level, order, &p, &fits);
     if (rc == CL_OK && fits) {
         clp_dw_result r;
         rc = clp_dw_solve(&p, u->sol, deadline, grid, &r);
@@ -1814,18 +1831,20 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
             vec_dispose(&ne);
             abs_gap = 0.49;
         }
-        /* A pinned unit's imbalance and travel first over whole caseloads, with up to half the time. */
-        double dw_bound;
-        bool dw_proven;
-        if (rc == CL_OK)
-            rc = caseload_try(u, level, clp_now() + 0.5 * (ctx->deadline - clp_now()), abs_gap > 0 ? value_grid(&e) : 0,
-                              &dw_bound, &dw_proven);
+        /* The moves, imbalance and travel first over whole caseloads, with up to half the time. */
+        double dw_bound = -HUGE_VAL;
+        bool dw_proven = false;
+        if (rc == CL_OK && u->stay_of != NULL && (level == L_IMB || level == L_TRAVEL))
+            rc = caseload_try(u, level, level_order(ctx->opts), clp_now() + 0.5 * (ctx->deadline - clp_now()),
+                              abs_gap > 0 ? value_grid(&e) : 0, &dw_bound, &dw_proven);
         if (rc != CL_OK)
             goto done;
         start_val = level_value(u, level, &e);
         clp_mip_params p = {.time_limit_s = ctx->deadline - clp_now(),
                             .gap = ctx->opts->gap,
                             .abs_gap = abs_gap,
+                            .has_known_bound = isfinite(dw_bound),
+                            .known_bound = dw_bound,
                             .progress = ctx->opts->progress,
                             .progress_after_s = 1.0,
                             .started = ctx->started,
@@ -1833,6 +1852,10 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
         clp_mip_result r;
         bool solved = p.time_limit_s > 0 && !dw_proven;
         if (dw_proven) {
+            /* (the LP alone: the next level's search starts from its basis, as after a search of GLPK's;
+             * without it S's travel took 0.4 s instead of 0.02) */
+            double lp_value;
+            clp_lp_solve(u->m, ctx->deadline - clp_now(), &lp_value, NULL);
             r = (clp_mip_result){.status = CLP_MIP_OPTIMAL, .objective = start_val, .bound = dw_bound};
         } else if (!solved) { /* no time left: the current solution stands, proven only as far as the bound */
             r = (clp_mip_result){
@@ -2190,14 +2213,6 @@ static int pin_after_moves(unit *u)
     free(idx);
     free(one);
     return rc;
-}
-
-/* The levels in the order of the command: assign minds moves before imbalance, rebalance after. */
-static const int *level_order(const cl_solve_opts *opts)
-{
-    static const int assign_order[NLEVELS] = {L_OVER, L_WAIT, L_MOVES, L_IMB, L_TRAVEL};
-    static const int rebalance_order[NLEVELS] = {L_OVER, L_WAIT, L_IMB, L_MOVES, L_TRAVEL};
-    return opts->balance_first ? rebalance_order : assign_order;
 }
 
 /* What solving one level of one unit left: the stop (0: none), the bound gap and gap, and the rows the model had

@@ -351,13 +351,18 @@ static void callback(glp_tree *T, void *data)
         info->bound = glp_ios_node_bound(T, best);
     if (clp_now() > info->deadline || (info->p->work_limit_s > 0 && work_clock.work > info->work_end))
         glp_ios_terminate(T);
-    if (info->p->abs_gap > 0 && best > 0 && !info->closed && glp_mip_status(lp) == GLP_FEAS &&
-        glp_mip_obj_val(lp) - info->bound <= info->p->abs_gap) {
+    /* Closed: the incumbent within abs_gap of the bound (GLPK's or the caller's), or with the caller's bound
+     * and no grid, within rounding of it. */
+    const clp_mip_params *p = info->p;
+    double lb = p->has_known_bound ? fmax(info->bound, p->known_bound) : info->bound;
+    double close = p->abs_gap > 0 ? p->abs_gap : p->has_known_bound ? 1e-7 * (1 + fabs(glp_mip_obj_val(lp))) : 0;
+    if (close > 0 && (best > 0 || p->has_known_bound) && !info->closed && glp_mip_status(lp) == GLP_FEAS &&
+        glp_mip_obj_val(lp) - lb <= close) {
         if (glp_mip_obj_val(lp) != info->rounded_of) { /* once per incumbent */
             info->rounded_of = glp_mip_obj_val(lp);
             info->rounded = rounded_incumbent(lp);
         }
-        if (info->rounded - info->bound <= info->p->abs_gap) {
+        if (info->rounded - lb <= close) {
             info->closed = true;
             glp_ios_terminate(T);
         }
@@ -404,7 +409,7 @@ int clp_lp_solve(clp_mip *m, double time_limit_s, double *objective, double *dua
     if (!relaxation_solved(m, time_limit_s, clp_now() + time_limit_s))
         return CL_EINTERNAL;
     *objective = glp_get_obj_val(m->lp);
-    for (int i = 1, n = glp_get_num_rows(m->lp); i <= n; i++)
+    for (int i = 1, n = glp_get_num_rows(m->lp); dual != NULL && i <= n; i++)
         dual[i - 1] = glp_get_row_dual(m->lp, i);
     return CL_OK;
 }

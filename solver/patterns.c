@@ -26,6 +26,11 @@ typedef struct master {
     double *vals;
 } master;
 
+/* Caseloads added per staff member and round of the column generation, each of another load: more than the
+ * cheapest one takes fewer rounds (generated agencies, with 5 against 1: 300 clients 5.0 s against 14.4,
+ * 450 clients 3.4 against 4.1, 200 clients 0.04 against 0.12). */
+#define CLP_PRICED 5
+
 /* A chunk of a staff member's extra clients of one item (bounded counts split in powers of two). */
 typedef struct chunk {
     int item, q;
@@ -34,6 +39,11 @@ typedef struct chunk {
 static double block_phi(const clp_block *b, int steps)
 {
     return b->fte * cl_phi(steps * b->g / b->base);
+}
+
+static double block_over(const clp_block *b, int steps)
+{
+    return fmax(0, steps * b->g - b->limit);
 }
 
 static double pattern_cost(const clp_dw *p, const clp_block *b, const int *count, int steps)
@@ -84,6 +94,8 @@ static int add_pattern(master *ms, int block, const int *count)
     }
     if (p->phi_row >= 0)
         n = accumulate(ms, n, p->phi_row, block_phi(b, pt->steps));
+    if (p->over_row >= 0 && block_over(b, pt->steps) > 0)
+        n = accumulate(ms, n, p->over_row, block_over(b, pt->steps));
     for (int q = 0; q < n; q++) {
         ms->vals[q] = ms->acc[ms->rows[q]];
         ms->acc[ms->rows[q]] = 0;
@@ -100,16 +112,19 @@ static int add_pattern(master *ms, int block, const int *count)
     return CL_OK;
 }
 
-/* The cheapest caseload of block b for the duals (reduced cost per client rc[i], phi's weight phi_w): fills
- * count and returns its reduced cost before the convexity dual, or HUGE_VAL when the block has none. */
-static double price(const clp_block *b, const double *rc, double phi_w, int *count, int *rc_code)
+/* The cheapest caseloads of block b for the duals (reduced cost per client rc[i], the weights of phi and of the
+ * overload phi_w and over_w, the convexity dual sigma): up to k of those whose reduced cost is below -eps, the
+ * cheapest first and each of another load, in count (k rows of b->n_items). Returns how many; *least is the
+ * least reduced cost (HUGE_VAL when the block has no caseload), *rc_code CL_OK or CL_ENOMEM. */
+static int price(const clp_block *b, const double *rc, double phi_w, double over_w, double sigma, double eps, int k,
+                 int *count, double *least, int *rc_code)
 {
-    int V = b->max_steps + 1, v0 = 0, own0 = 0, own_more = 0;
+    int V = b->max_steps + 1, v0 = 0, own0 = 0, own_more = 0, found = 0;
     double cost0 = 0;
     *rc_code = CL_OK;
+    *least = HUGE_VAL;
     for (int i = 0; i < b->n_items; i++) {
         const clp_item *it = &b->items[i];
-        count[i] = it->lo;
         v0 += it->steps * it->lo;
         cost0 += rc[i] * it->lo;
         if (it->own) {
@@ -119,7 +134,7 @@ static double price(const clp_block *b, const double *rc, double phi_w, int *cou
     }
     int S = b->stay >= 0 ? b->stay - own0 : 0; /* own clients still to keep */
     if (v0 >= V || S < 0 || S > own_more)
-        return HUGE_VAL;
+        return 0;
     /* The chunks: own ones first (phase A, counted in s when the stay is set), then the others. */
     int n_chunks = 0, n_own = 0;
     for (int i = 0; i < b->n_items; i++)
@@ -128,7 +143,7 @@ static double price(const clp_block *b, const double *rc, double phi_w, int *cou
     chunk *ch = malloc(((size_t)n_chunks + 1) * sizeof *ch);
     if (ch == NULL) {
         *rc_code = CL_ENOMEM;
-        return HUGE_VAL;
+        return 0;
     }
     n_chunks = 0;
     for (int pass = 0; pass < 2; pass++)
@@ -142,8 +157,8 @@ static double price(const clp_block *b, const double *rc, double phi_w, int *cou
         }
     double *dp = malloc((size_t)(S + 1) * (size_t)V * sizeof *dp);
     unsigned char *taken = calloc((size_t)n_own * (size_t)(S + 1) * (size_t)V + (size_t)(n_chunks - n_own) * V + 1, 1);
-    double best = HUGE_VAL;
-    if (dp == NULL || taken == NULL) {
+    double *total = malloc((size_t)V * sizeof *total);
+    if (dp == NULL || taken == NULL || total == NULL) {
         *rc_code = CL_ENOMEM;
         goto done;
     }
@@ -179,35 +194,39 @@ static double price(const clp_block *b, const double *rc, double phi_w, int *cou
             }
         }
     }
-    int best_v = -1;
     for (int v = 0; v < V; v++) {
-        if (row[v] == HUGE_VAL)
-            continue;
-        double total = row[v] + phi_w * block_phi(b, v);
-        if (total < best) {
-            best = total;
-            best_v = v;
-        }
+        total[v] = row[v] == HUGE_VAL ? HUGE_VAL : row[v] + phi_w * block_phi(b, v) + over_w * block_over(b, v) - sigma;
+        *least = fmin(*least, total[v]);
     }
-    if (best_v < 0)
-        goto done;
-    int v = best_v, s = S;
-    for (int c = n_chunks - 1; c >= n_own; c--)
-        if (tb[(size_t)(c - n_own) * V + v]) {
-            count[ch[c].item] += ch[c].q;
-            v -= b->items[ch[c].item].steps * ch[c].q;
-        }
-    for (int c = n_own - 1; c >= 0; c--)
-        if (taken[(size_t)c * (S + 1) * V + (size_t)s * V + v]) {
-            count[ch[c].item] += ch[c].q;
-            s -= ch[c].q;
-            v -= b->items[ch[c].item].steps * ch[c].q;
-        }
+    for (; found < k; found++) { /* the cheapest load not taken yet, and its caseload */
+        int best_v = -1;
+        for (int v = 0; v < V; v++)
+            if (total[v] < -eps && (best_v < 0 || total[v] < total[best_v]))
+                best_v = v;
+        if (best_v < 0)
+            break;
+        total[best_v] = HUGE_VAL;
+        int *c = count + (size_t)found * b->n_items, v = best_v, s = S;
+        for (int i = 0; i < b->n_items; i++)
+            c[i] = b->items[i].lo;
+        for (int q = n_chunks - 1; q >= n_own; q--)
+            if (tb[(size_t)(q - n_own) * V + v]) {
+                c[ch[q].item] += ch[q].q;
+                v -= b->items[ch[q].item].steps * ch[q].q;
+            }
+        for (int q = n_own - 1; q >= 0; q--)
+            if (taken[(size_t)q * (S + 1) * V + (size_t)s * V + v]) {
+                c[ch[q].item] += ch[q].q;
+                s -= ch[q].q;
+                v -= b->items[ch[q].item].steps * ch[q].q;
+            }
+    }
 done:
     free(ch);
     free(dp);
     free(taken);
-    return best;
+    free(total);
+    return found;
 }
 
 static void master_dispose(master *ms)
@@ -251,7 +270,7 @@ int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step
     double *dual = malloc(((size_t)nr + 1) * sizeof *dual);
     double *rcost = malloc(((size_t)max_items + 1) * sizeof *rcost);
     double *start = NULL;
-    int *count = malloc(((size_t)max_items + 1) * sizeof *count);
+    int *count = malloc(((size_t)max_items + 1) * CLP_PRICED * sizeof *count);
     ms.acc = calloc((size_t)nr + 1, sizeof *ms.acc);
     ms.listed = calloc((size_t)nr + 1, 1);
     ms.rows = malloc(((size_t)nr + 2) * sizeof *ms.rows);
@@ -273,7 +292,7 @@ int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step
             rows[l] = fr->link[l].row;
             vals[l] = fr->link[l].coef;
         }
-        if (clp_mip_add_col_in(ms.m, fr->lo, fr->hi, true, rows, vals, fr->n_link, fr->cost) < 0)
+        if (clp_mip_add_col_in(ms.m, fr->lo, fr->hi, fr->integer, rows, vals, fr->n_link, fr->cost) < 0)
             rc = CL_EINTERNAL;
         r->objective += fr->cost * sol[fr->col];
     }
@@ -296,6 +315,7 @@ int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step
             break;
         }
         double phi_w = p->phi_weight - (p->phi_row >= 0 ? dual[p->phi_row] : 0), lagrange = obj;
+        double over_w = p->over_row >= 0 ? -dual[p->over_row] : 0;
         int added = 0;
         for (int b = 0; b < p->n_blocks && rc == CL_OK; b++) {
             const clp_block *bl = &p->blocks[b];
@@ -305,15 +325,14 @@ int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step
                 for (int l = 0; l < it->n_link; l++)
                     rcost[i] -= dual[it->link[l].row] * it->link[l].coef;
             }
-            double red = price(bl, rcost, phi_w, count, &rc);
-            if (rc != CL_OK || red == HUGE_VAL)
-                continue;
-            red -= dual[p->n_rows + b];
-            lagrange += fmin(0, red);
-            if (red < -1e-7 * (1 + fabs(obj))) {
-                rc = add_pattern(&ms, b, count);
-                added++;
-            }
+            double least;
+            int got = price(bl, rcost, phi_w, over_w, dual[p->n_rows + b], 1e-7 * (1 + fabs(obj)), CLP_PRICED, count,
+                            &least, &rc);
+            if (least != HUGE_VAL)
+                lagrange += fmin(0, least);
+            for (int q = 0; q < got && rc == CL_OK; q++)
+                rc = add_pattern(&ms, b, count + (size_t)q * bl->n_items);
+            added += got;
         }
         r->bound = fmax(r->bound, lagrange);
         if (added == 0) {
@@ -331,7 +350,7 @@ int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step
         goto done;
     }
     for (int f = 0; f < p->n_frees; f++)
-        start[f] = round(sol[p->frees[f].col]);
+        start[f] = p->frees[f].integer ? round(sol[p->frees[f].col]) : sol[p->frees[f].col];
     for (int b = 0; b < p->n_blocks; b++)
         start[p->n_frees + b] = 1;
     if (meets(r, grid_step))
@@ -346,7 +365,7 @@ int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step
     r->objective = mr.objective;
     r->improved = true;
     for (int f = 0; f < p->n_frees; f++)
-        sol[p->frees[f].col] = round(clp_mip_value(ms.m, f));
+        sol[p->frees[f].col] = p->frees[f].integer ? round(clp_mip_value(ms.m, f)) : clp_mip_value(ms.m, f);
     for (int b = 0; b < p->n_blocks; b++)
         for (int i = 0; i < p->blocks[b].n_items; i++)
             sol[p->blocks[b].items[i].col] = 0;

@@ -40,14 +40,16 @@ typedef struct clp_block {
     int n_items;
     int max_steps;    /* the load allowed, in grid steps */
     double g;         /* the grid */
+    double limit;     /* the load above which it is overload */
     double fte, base; /* phi's weight and the load of utilization 1 */
     int stay;         /* how many of its own clients stay, or -1 for any */
 } clp_block;
 
-/* A column outside the staff members' (a class's waitlist). */
+/* A column outside the staff members' (a class's waitlist, a team pool's overload). */
 typedef struct clp_free {
     int col;
-    int lo, hi;
+    double lo, hi;
+    bool integer;
     double cost;
     int n_link;
     clp_link link[CLP_MAX_LINKS];
@@ -60,8 +62,9 @@ typedef struct clp_dw {
     int n_blocks;
     clp_free *frees;
     int n_frees;
-    double phi_weight; /* phi's weight in the objective (1 for the imbalance level, 0 for travel) */
+    double phi_weight; /* phi's weight in the objective (1 for the imbalance level, else 0) */
     int phi_row;       /* a shared row that holds the sum of fte x phi (the imbalance held), or -1 */
+    int over_row;      /* a shared row that holds the staff members' overload, or -1 */
 } clp_dw;
 
 typedef struct clp_dw_result {
