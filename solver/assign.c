@@ -13,7 +13,9 @@
  * level is solved. The first two levels see neither current staff nor zones: they are solved over coarser
  * classes (run_levels), whose plan is then shared out over the fine ones. In assign the moves level usually
  * leaves only the clients that must move free: when the moves held equal the floor that the overload forces,
- * every other client is pinned (pin_after_moves).
+ * every other client is pinned (pin_after_moves). The imbalance and travel levels of a pinned pool are then
+ * solved first over whole caseloads (caseload_try, solver/patterns.c), whose LP bound the class counts'
+ * LP falls far short of; GLPK's search on the class model follows only where that does not prove the level.
  *
  * Starts and repairs. The first level starts from what a supervisor would do (initial_solution); before
  * the overload and waitlist levels short ejection chains make room (repair_over_wait); before the moves,
@@ -2764,6 +2766,9 @@ static int prepare(prep *p, const cl_instance *inst)
     free(off);
     for (int s = 0; s < ns; s++)
         parent[s] = s;
+    for (int t = 0; t < inst->n_teams; t++) /* a team's members share its pool's limit: one pool */
+        for (int k = 1; k < inst->teams[t].n_members; k++)
+            parent[find(parent, inst->teams[t].members[k])] = find(parent, inst->teams[t].members[0]);
     p->order = malloc(((size_t)nc + 1) * sizeof(int));
     if (p->order == NULL) {
         rc = CL_ENOMEM;

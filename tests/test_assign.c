@@ -217,6 +217,25 @@ static void test_pool_full(void **state)
     plan_dispose(&p);
 }
 
+/* Team members who share no client still share the pool (SPEC §4.3, §4.4 level 1). Team t2: d1 (es only) and d2
+ * (en only), 0.6 FTE each, flex 0.25: 0.75 each, the pool 1.2. On d2, whom only d2 may keep (no shared
+ * language with d1): c02 ICM 2/3 = 0.667, c04 ICM 1.5/3 = 0.5, c05 SCM 1.5/5 = 0.3, 1.467 FTE. Intake c03 (es,
+ * SCM acuity 1 = 0.2 FTE, priority 2) may go to d1 only.
+ *   placed: d2 over by 0.717, the pool 1.667 over by 0.467: overload 1.183;
+ *   waiting: d2 over by 0.717, the pool 1.467 over by 0.267: overload 0.983, waitlist 1 x 2 = 2.
+ * So c03 waits. (Found by the brute force on a random agency: d1's and d2's clients were solved as two
+ * pools, each with the whole pool's limit, and c03 was placed.) */
+static void test_team_one_pool(void **state)
+{
+    (void)state;
+    plan p = solve("assign", CASE("team-one-pool"), "");
+    assert_status(&p, "over_capacity");
+    assert_level(&p, "overload", 0.7166667 + 0.2666667);
+    assert_level(&p, "waitlist", 2);
+    assert_true(waits(&p, "c03"));
+    plan_dispose(&p);
+}
+
 /* ADULT_HOME manager and peer in tandem (SPEC §4.1). a1 ADULT_HOME (cap 20), m1 SCM; peers p1 0.5 FTE (cap
  * 10, en), p2 1.0 FTE (cap 20, es only). h1 (acuity 2, a1 + p1), h2 (a1, no peer yet), intakes h3 (acuity
  * 2, en/es), h4, h5 (avoids p1 and p2: no peer eligible); s1 SCM on m1.
@@ -794,6 +813,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pool_flex),
         cmocka_unit_test(test_pool_full),
+        cmocka_unit_test(test_team_one_pool),
         cmocka_unit_test(test_peers),
         cmocka_unit_test(test_peer_full),
         cmocka_unit_test(test_keep),
