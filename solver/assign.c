@@ -1873,14 +1873,17 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
         if (solved && (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT) &&
             (rc = take_solution(u, level, &e, start_val)) != CL_OK)
             goto done;
+        double kept = level_value(u, level, &e) - u->constant[level];
+        if (r.status == CLP_MIP_TIME_LIMIT && isfinite(dw_bound) &&
+            kept - r.bound <= (abs_gap > 0 ? abs_gap : 1e-7 * (1 + fabs(kept))))
+            r.status = CLP_MIP_OPTIMAL; /* (the plan kept meets the caseload bound: stopped, but proven) */
         if (r.status == CLP_MIP_TIME_LIMIT || r.status == CLP_MIP_FAILED || r.status == CLP_MIP_INFEASIBLE) {
             /* (infeasible, with a feasible start in hand, is numerical trouble: nothing proven) */
             /* The gap from the plan kept and the bound (GLPK's incumbent may be another plan). */
-            double v = level_value(u, level, &e) - u->constant[level];
             bool known = r.status == CLP_MIP_TIME_LIMIT && isfinite(r.bound);
             ctx->stopped_level = level + 1;
-            ctx->bound_gap = known ? v - r.bound : level_value(u, level, &e);
-            ctx->gap = !known ? 1 : v - r.bound < 1e-9 ? 0 : (v - r.bound) / fmax(fabs(v), 1e-9);
+            ctx->bound_gap = known ? kept - r.bound : level_value(u, level, &e);
+            ctx->gap = !known ? 1 : kept - r.bound < 1e-9 ? 0 : (kept - r.bound) / fmax(fabs(kept), 1e-9);
         } else if (ctx->opts->gap > 0 && isfinite(r.bound)) { /* within --gap: what is not proven */
             ctx->gap = fmax(ctx->gap, r.gap);
             ctx->bound_gap = fmax(0, level_value(u, level, &e) - u->constant[level] - r.bound);

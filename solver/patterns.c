@@ -334,11 +334,9 @@ int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step
                 rc = add_pattern(&ms, b, count + (size_t)q * bl->n_items);
             added += got;
         }
-        r->bound = fmax(r->bound, lagrange);
-        if (added == 0) {
-            r->bound = fmax(r->bound, obj);
+        r->bound = fmax(r->bound, lagrange); /* (at the end too: caseloads priced within -eps stay out) */
+        if (added == 0)
             break;
-        }
     }
     if (rc != CL_OK)
         goto done;
@@ -361,11 +359,14 @@ int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step
         (mr.status != CLP_MIP_OPTIMAL && mr.status != CLP_MIP_TIME_LIMIT) ||
         mr.objective >= r->objective - 1e-7 * (1 + fabs(r->objective)))
         goto done;
-    /* The better plan, back in the pool's columns. */
-    r->objective = mr.objective;
+    /* The better plan, back in the pool's columns, and its value as the caseloads give it (not GLPK's sum). */
     r->improved = true;
-    for (int f = 0; f < p->n_frees; f++)
-        sol[p->frees[f].col] = p->frees[f].integer ? round(clp_mip_value(ms.m, f)) : clp_mip_value(ms.m, f);
+    r->objective = 0;
+    for (int f = 0; f < p->n_frees; f++) {
+        double v = clp_mip_value(ms.m, f);
+        sol[p->frees[f].col] = p->frees[f].integer ? round(v) : v;
+        r->objective += p->frees[f].cost * sol[p->frees[f].col];
+    }
     for (int b = 0; b < p->n_blocks; b++)
         for (int i = 0; i < p->blocks[b].n_items; i++)
             sol[p->blocks[b].items[i].col] = 0;
@@ -375,6 +376,7 @@ int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step
             continue;
         for (int i = 0; i < p->blocks[pt->block].n_items; i++)
             sol[p->blocks[pt->block].items[i].col] += pt->count[i];
+        r->objective += pattern_cost(p, &p->blocks[pt->block], pt->count, pt->steps);
     }
 done:
     r->proven = rc == CL_OK && meets(r, grid_step);
