@@ -165,6 +165,20 @@ static int ensure_scratch(clp_mip *m, int n)
     return CL_OK;
 }
 
+/* The nonzeros of (index, value) pairs into GLPK's 1-based scratch arrays (ensure_scratch first); their count. */
+static int pack_nonzeros(clp_mip *m, const int *index, const double *vals, int n)
+{
+    int k = 0;
+    for (int t = 0; t < n; t++) {
+        if (vals[t] == 0)
+            continue;
+        m->ind[k + 1] = index[t] + 1;
+        m->val[k + 1] = vals[t];
+        k++;
+    }
+    return k;
+}
+
 int clp_mip_add_col_in(clp_mip *m, double lb, double ub, bool integer, const int *rows, const double *vals, int n,
                        double obj)
 {
@@ -175,14 +189,7 @@ int clp_mip_add_col_in(clp_mip *m, double lb, double ub, bool integer, const int
     if (ensure_scratch(m, n) != CL_OK)
         return CL_ENOMEM;
     int j = clp_mip_add_col(m, lb, ub, integer);
-    int k = 0;
-    for (int t = 0; t < n; t++) {
-        if (vals[t] == 0)
-            continue;
-        m->ind[k + 1] = rows[t] + 1;
-        m->val[k + 1] = vals[t];
-        k++;
-    }
+    int k = pack_nonzeros(m, rows, vals, n);
     glp_set_mat_col(m->lp, j + 1, k, m->ind, m->val);
     glp_set_obj_coef(m->lp, j + 1, obj);
     work_clock.work += WORK_PER_NONZERO * k;
@@ -205,14 +212,7 @@ int clp_mip_add_row(clp_mip *m, const int *cols, const double *vals, int n, doub
             return CL_EINTERNAL;
     int i = glp_add_rows(m->lp, 1);
     clp_mip_set_row_bounds(m, i - 1, lb, ub);
-    int k = 0;
-    for (int t = 0; t < n; t++) {
-        if (vals[t] == 0)
-            continue;
-        m->ind[k + 1] = cols[t] + 1;
-        m->val[k + 1] = vals[t];
-        k++;
-    }
+    int k = pack_nonzeros(m, cols, vals, n);
     glp_set_mat_row(m->lp, i, k, m->ind, m->val);
     work_clock.work += WORK_PER_NONZERO * k;
     return i - 1;
