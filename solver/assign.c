@@ -1799,6 +1799,9 @@ static int caseload_try(unit *u, int level, const int *order, double deadline, d
     return rc;
 }
 
+/* The work (seconds on the work clock's scale) of GLPK's short search before a level is solved over caseloads. */
+#define CASELOAD_AFTER_WORK 0.02
+
 /* Minimises one level from the current solution and holds it with a row. Returns CL_OK; a stop by the
  * time limit is recorded in ctx and leaves the best solution found in u->sol. */
 static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
@@ -1840,49 +1843,63 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
             vec_dispose(&ne);
             abs_gap = 0.49;
         }
-        /* The imbalance and travel of a pinned unit first over whole caseloads, with up to half the time; in
-         * other units, whose caseloads are many more and slower to price, the imbalance only once GLPK's
-         * search alone was stopped by its share (u->retrying). 450 clients seed 4: a 71-class pool that GLPK
-         * had not proven in 18 s is proven in 0.2 s; tried at once in every unit, M assign took 7.6 s, not 6. */
-        double dw_bound = -HUGE_VAL;
-        bool dw_proven = false;
-        if (rc == CL_OK && !u->coarse &&
-            ((u->stay_of != NULL && (level == L_IMB || level == L_TRAVEL)) || (u->retrying && level == L_IMB)))
-            rc = caseload_try(u, level, level_order(ctx->opts), clp_now() + 0.5 * (ctx->deadline - clp_now()),
-                              abs_gap > 0 ? value_grid(&e) : 0, &dw_bound, &dw_proven);
-        if (rc != CL_OK)
-            goto done;
-        start_val = level_value(u, level, &e);
         clp_mip_params p = {.time_limit_s = ctx->deadline - clp_now(),
                             .gap = ctx->opts->gap,
                             .abs_gap = abs_gap,
-                            .has_known_bound = isfinite(dw_bound),
-                            .known_bound = dw_bound,
                             .progress = ctx->opts->progress,
                             .progress_after_s = 1.0,
                             .started = ctx->started,
                             .label = label};
         clp_mip_result r;
-        bool solved = p.time_limit_s > 0 && !dw_proven;
-        if (dw_proven) {
-            /* (the LP alone: the next level's search starts from its basis, as after a search of GLPK's;
-             * without it S's travel took 0.4 s instead of 0.02) */
-            double lp_value;
-            clp_lp_solve(u->m, ctx->deadline - clp_now(), &lp_value, NULL);
-            r = (clp_mip_result){
-                .status = CLP_MIP_OPTIMAL, .objective = start_val - u->constant[level], .bound = dw_bound};
-        } else if (!solved) { /* no time left: the current solution stands, proven only as far as the bound */
+        double dw_bound = -HUGE_VAL;
+        /* The imbalance and travel of a pinned unit are also solved over whole caseloads when a short search
+         * of GLPK's does not prove them (S: every level proven at once, and 0.03 s in all, not 0.06), with up
+         * to half the time left; in other units, whose caseloads are many more and slower to price, the
+         * imbalance only once GLPK's search alone was stopped by its share (u->retrying). 450 clients seed 4: a
+         * 71-class pool that GLPK had not proven in 18 s is proven in 0.2 s; tried at once in every unit, M
+         * assign took 7.6 s, not 6. */
+        bool caseloads = !u->coarse && ((u->stay_of != NULL && (level == L_IMB || level == L_TRAVEL)) ||
+                                        (u->retrying && level == L_IMB));
+        bool decided = false;   /* r holds the outcome */
+        bool from_glpk = false; /* and came from GLPK's last search */
+        if (p.time_limit_s > 0 && caseloads) {
+            p.work_limit_s = CASELOAD_AFTER_WORK;
+            rc = clp_mip_solve(u->m, &p, u->sol, &r);
+            p.work_limit_s = 0;
+            if (rc != CL_OK)
+                goto done;
+            decided = from_glpk = r.status != CLP_MIP_TIME_LIMIT;
+            if (!decided && (rc = take_solution(u, level, &e, start_val)) == CL_OK) {
+                bool dw_proven;
+                rc = caseload_try(u, level, level_order(ctx->opts), clp_now() + 0.5 * (ctx->deadline - clp_now()),
+                                  abs_gap > 0 ? value_grid(&e) : 0, &dw_bound, &dw_proven);
+                start_val = level_value(u, level, &e);
+                p.time_limit_s = ctx->deadline - clp_now();
+                p.has_known_bound = isfinite(dw_bound);
+                p.known_bound = dw_bound;
+                decided = dw_proven || p.time_limit_s <= 0;
+                r = (clp_mip_result){.status = dw_proven ? CLP_MIP_OPTIMAL : CLP_MIP_TIME_LIMIT,
+                                     .objective = start_val - u->constant[level],
+                                     .bound = dw_bound,
+                                     .gap = dw_proven ? 0 : 1}; /* (proven: GLPK's short search left the basis
+                                                                    the next level starts from) */
+            }
+            if (rc != CL_OK)
+                goto done;
+        }
+        if (!decided && p.time_limit_s <= 0) { /* no time left: the current solution stands, with any bound */
             r = (clp_mip_result){
                 .status = CLP_MIP_TIME_LIMIT, .objective = start_val - u->constant[level], .bound = dw_bound, .gap = 1};
-        } else {
+        } else if (!decided) {
             rc = clp_mip_solve(u->m, &p, u->sol, &r);
             if (rc != CL_OK)
                 goto done;
+            from_glpk = true;
             if (mixed) /* the bound was of moves plus travel at under a quarter move */
                 r.bound -= 0.25;
             r.bound = fmax(r.bound, dw_bound);
         }
-        if (solved && (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT) &&
+        if (from_glpk && (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT) &&
             (rc = take_solution(u, level, &e, start_val)) != CL_OK)
             goto done;
         double kept = level_value(u, level, &e) - u->constant[level];
