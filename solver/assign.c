@@ -2515,13 +2515,14 @@ static int coarse_init(unit *c, const unit *f, cls **out)
 }
 
 /* With the first two levels held, a short search of coarse unit c for a plan that keeps more clients with their
- * manager and peer (the coarse moves), until deadline: the start of the fine moves level, nothing proven. */
-static int coarse_keep(unit *c, double deadline)
+ * manager and peer (the coarse moves), until deadline or after work_s of work: the start of the fine moves
+ * level, nothing proven. */
+static int coarse_keep(unit *c, double deadline, double work_s)
 {
     vec e = {0};
     int rc = level_expr(c, L_MOVES, &e);
     double value = level_value(c, L_MOVES, &e);
-    clp_mip_params p = {.time_limit_s = deadline - clp_now(), .abs_gap = 0.999};
+    clp_mip_params p = {.time_limit_s = deadline - clp_now(), .abs_gap = 0.999, .work_limit_s = work_s};
     clp_mip_result r;
     if (rc == CL_OK && e.n > 0 && p.time_limit_s > 0) {
         clp_mip_clear_obj(c->m);
@@ -2595,10 +2596,12 @@ static int coarse_back(unit *f, const unit *c, const cl_solve_opts *opts, bool h
     return rc;
 }
 
-/* The coarse search for fewer moves gets at most this many seconds per column of the coarse model: a pool of
- * 300 columns (600 clients) spent 5 s there for a start the fine moves level did not need (M assign 14.3 s ->
- * 5.8 s), while the 2,500-client agency's pools of 2,000-4,000 columns still find their plans (243 + 206
- * moves at 30 s, 418 + 206 without the search). */
+/* The coarse search for fewer moves gets at most this much work per column of the coarse model, in seconds as
+ * the work clock counts them: a limit that stops it at the same point in every run, loaded machine or not (as
+ * a wall-clock limit, test_generated_week's two runs differed under load). Before, it had a fifth of the time
+ * left: a pool of 300 columns (600 clients) spent 5 s there for a start the fine moves level did not need (M
+ * assign 14.3 s -> 7.3 s). The 2,500-client agency's pools of 2,000-4,000 columns still find their plans (243 +
+ * 206 moves at 30 s; 418 + 206 with 0.75 ms per column or without the search). */
 #define COARSE_KEEP_PER_COLUMN 1e-3
 
 /* Runs the levels of the command over the units. Without a move budget the first two levels (overload and the
@@ -2629,8 +2632,8 @@ static int run_levels(unit *units, int n_units, solve_ctx *ctx)
     int from = 2;
     for (int i = 0; i < n_units && rc == CL_OK; i++) {
         if (!c[i].stopped)
-            rc = coarse_keep(&c[i], clp_now() + fmin(0.2 * (ctx->deadline - clp_now()) / (n_units - i),
-                                                     COARSE_KEEP_PER_COLUMN * clp_mip_ncols(c[i].m)));
+            rc = coarse_keep(&c[i], clp_now() + 0.2 * (ctx->deadline - clp_now()) / (n_units - i),
+                             COARSE_KEEP_PER_COLUMN * clp_mip_ncols(c[i].m));
         if (rc == CL_OK)
             rc = coarse_back(&units[i], &c[i], ctx->opts, !c[i].stopped);
         units[i].from = c[i].stopped ? 0 : 2;
