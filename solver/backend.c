@@ -409,7 +409,7 @@ int clp_lp_solve(clp_mip *m, double time_limit_s, double *objective, double *dua
     if (!relaxation_solved(m, time_limit_s, clp_now() + time_limit_s))
         return CL_EINTERNAL;
     *objective = glp_get_obj_val(m->lp);
-    for (int i = 1, n = glp_get_num_rows(m->lp); dual != NULL && i <= n; i++)
+    for (int i = 1, n = glp_get_num_rows(m->lp); i <= n; i++)
         dual[i - 1] = glp_get_row_dual(m->lp, i);
     return CL_OK;
 }

@@ -60,9 +60,8 @@ int clp_mip_add_col_in(clp_mip *m, double lb, double ub, bool integer, const int
 /* The bounds of column j. */
 void clp_mip_col_bounds(const clp_mip *m, int j, double *lb, double *ub);
 /* Solves the LP relaxation (warm-started from the last basis) within time_limit_s; on success stores its
- * value in *objective and, unless dual is NULL, the dual value of every row in dual (nrows of them: the
- * reduced cost of column j is c_j - sum over rows of dual[i] a_ij) and returns CL_OK; CL_EINTERNAL when it
- * has no optimum. */
+ * value in *objective and the dual value of every row in dual (nrows of them: the reduced cost of column j
+ * is c_j - sum over rows of dual[i] a_ij) and returns CL_OK; CL_EINTERNAL when it has no optimum. */
 int clp_lp_solve(clp_mip *m, double time_limit_s, double *objective, double *dual);
 /* Adds a row lb <= sum vals[k] x[cols[k]] <= ub (-HUGE_VAL / HUGE_VAL for none); returns its index. Columns
  * must exist; a column may appear once. */
