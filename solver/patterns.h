@@ -2,8 +2,8 @@
  *
  * The model of a pool counts how many clients of each class go to each staff member. Its LP relaxation may
  * split a client between staff members, which lets the imbalance and travel levels' bounds sink below every
- * plan (600 clients: an imbalance bound of 14.2125 where the optimum is 14.2237, which GLPK's branch and cut
- * did not raise in minutes). Here each staff member's columns are replaced by caseloads: whole counts of
+ * plan (600 clients: an imbalance bound of 14.2125 where the optimum is 14.22375, which GLPK's branch and cut
+ * did not raise in 60 s). Here each staff member's columns are replaced by caseloads: whole counts of
  * each class, the staff member's load on its grid and its phi exact. The LP over caseloads (grown by column
  * generation, each new caseload the cheapest for the duals, found by a dynamic programme over the load
  * grid) bounds the level from below far more tightly; GLPK's branch and bound over the caseloads generated
@@ -77,7 +77,7 @@ typedef struct clp_dw_result {
 /* Solves problem p from the plan in sol (one value per column of the pool's model, feasible), until deadline
  * (clp_now's clock). On return sol holds the best plan found (the start if none is better) and r its value
  * and the bound. grid_step: the step of the objective's values (whole minutes: 1), or 0 when it has none.
- * Returns CL_OK, CL_ENOMEM, or CL_EINTERNAL when the LP failed (r->bound is then -HUGE_VAL). */
+ * Returns CL_OK, CL_ENOMEM, or CL_EINTERNAL when an LP failed (r then says nothing). */
 int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step, clp_dw_result *r);
 
 #endif
