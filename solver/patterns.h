@@ -2,8 +2,8 @@
  *
  * The model of a pool counts how many clients of each class go to each staff member. Its LP relaxation may
  * split a client between staff members, which lets the imbalance and travel levels' bounds sink below every
- * plan (600 clients: an imbalance bound of 14.2125 where the optimum is 14.22375, which GLPK's branch and cut
- * did not raise in 60 s). Here each staff member's columns are replaced by caseloads: whole counts of
+ * plan (600 clients: an imbalance bound of 14.2125 where the optimum is 14.22375; GLPK's branch and cut had
+ * raised it to 14.2181 after 60 s). Here each staff member's columns are replaced by caseloads: whole counts of
  * each class, the staff member's load on its grid and its phi exact. The LP over caseloads (grown by column
  * generation, each new caseload the cheapest for the duals, found by a dynamic programme over the load
  * grid) bounds the level from below far more tightly; GLPK's branch and bound over the caseloads generated
