@@ -1624,23 +1624,30 @@ static int shared_row(clp_dw *p, double lo, double hi)
     return p->n_rows++;
 }
 
-/* The value at which a level is held (its row's right-hand side), from the current solution. */
+/* The right-hand side of the row that holds a level at value v (the linear part): whole moves are held within
+ * half a move, the other levels within rounding. */
+static double held_rhs(int level, double v)
+{
+    return v + (level == L_MOVES ? 0.5 : 1e-7 * (1 + fabs(v)));
+}
+
+/* The right-hand side of the row that holds a level at the current solution's value. */
 static double held_at(const unit *u, int level)
 {
     vec e = {0};
     level_expr(u, level, &e);
     double v = level_value(u, level, &e) - u->constant[level];
     vec_dispose(&e);
-    return v + (level == L_MOVES ? 0.5 : 1e-7 * (1 + fabs(v)));
+    return held_rhs(level, v);
 }
 
-/* Level `level` of unit u (solved in the order `order`, the levels before it held) as a problem over whole
- * caseloads (patterns.h). Shared rows: the class totals, the peers that follow the placed clients, the team
- * pools and the levels held (overload, waitlist, moves, imbalance); a unit under a move budget does not fit
- * (its budget row is not among them). Each staff member's load
- * stays within its limit plus the overload held; in a pinned unit (pin_after_moves) its own clients that stay
- * number what the pins say. Fills p (free it with caseload_dispose) and says whether the unit fits that frame
- * (every load has a grid). */
+/* Level `level` (the imbalance or travel) of unit u, solved in the order `order` with the levels before it
+ * held, as a problem over whole caseloads (patterns.h). Shared rows: the class totals, the peers that follow
+ * the placed clients, the team pools and the levels held (overload, waitlist, moves, imbalance); a unit under
+ * a move budget does not fit (its budget row is not among them). Each staff member's load stays within its
+ * limit plus the overload held; in a pinned unit (pin_after_moves) its own clients that stay number what the
+ * pins say. Fills p (free it with caseload_dispose) and says whether the unit fits that frame (every load has a
+ * grid). */
 static int caseload_problem(const unit *u, int level, const int *order, clp_dw *p, bool *fits)
 {
     const cl_instance *inst = u->inst;
@@ -1655,15 +1662,13 @@ static int caseload_problem(const unit *u, int level, const int *order, clp_dw *
     p->phi_weight = level == L_IMB ? 1 : 0;
     int *cls_of = malloc(((size_t)n + 1) * sizeof *cls_of);
     int *peer_row = malloc(((size_t)u->n_classes + 1) * sizeof *peer_row);
-    double *moves = level_dense(u, L_MOVES, n), *cost = NULL;
-    if (level == L_MOVES || level == L_TRAVEL)
-        cost = level_dense(u, level, n);
+    double *moves = level_dense(u, L_MOVES, n), *travel = level == L_TRAVEL ? level_dense(u, L_TRAVEL, n) : NULL;
     int max_rows = 2 * u->n_classes + u->n_teams + NLEVELS;
     p->row_lo = malloc(((size_t)max_rows + 1) * sizeof *p->row_lo);
     p->row_hi = malloc(((size_t)max_rows + 1) * sizeof *p->row_hi);
     p->blocks = calloc((size_t)u->n_staff + 1, sizeof *p->blocks);
     p->frees = calloc((size_t)u->n_classes + u->n_teams + 1, sizeof *p->frees);
-    if (!cls_of || !peer_row || !moves || (p->phi_weight == 0 && !cost) || !p->row_lo || !p->row_hi || !p->blocks ||
+    if (!cls_of || !peer_row || !moves || (level == L_TRAVEL && !travel) || !p->row_lo || !p->row_hi || !p->blocks ||
         !p->frees) {
         rc = CL_ENOMEM;
         goto done;
@@ -1696,7 +1701,6 @@ static int caseload_problem(const unit *u, int level, const int *order, clp_dw *
         clp_mip_col_bounds(u->m, k->w, &f->lo, &f->hi);
         f->col = k->w;
         f->integer = true;
-        f->cost = level == L_MOVES ? moves[k->w] : 0;
         linked &= link_add(f->link, &f->n_link, i, 1);
         if (wait_row >= 0)
             linked &= link_add(f->link, &f->n_link, wait_row, k->weight);
@@ -1744,7 +1748,7 @@ static int caseload_problem(const unit *u, int level, const int *order, clp_dw *
                              .lo = (int)lround(lb),
                              .hi = (int)lround(ub),
                              .own = t0 >= 0 && side_col(k, side, t0) == col,
-                             .cost = cost != NULL ? cost[col] : 0};
+                             .cost = travel != NULL ? travel[col] : 0};
             linked &= link_add(it->link, &it->n_link, side == 0 ? i : peer_row[i], 1);
             if (side == 0 && peer_row[i] >= 0)
                 linked &= link_add(it->link, &it->n_link, peer_row[i], -1);
@@ -1759,7 +1763,7 @@ done:
     free(cls_of);
     free(peer_row);
     free(moves);
-    free(cost);
+    free(travel);
     return rc;
 }
 
@@ -1773,9 +1777,9 @@ static void caseload_dispose(clp_dw *p)
     free(p->row_hi);
 }
 
-/* Solves the imbalance or travel level of a pinned unit over whole caseloads (caseload_problem) until
- * deadline: the plan in u->sol improves where it can, *bound is the level's proven bound (-HUGE_VAL: none)
- * and *proven says whether the plan meets it. grid: the step of the level's values (0: none). */
+/* Solves the imbalance or travel level of unit u over whole caseloads (caseload_problem) until deadline: the plan in
+ * u->sol improves where it can, *bound is the level's proven bound (-HUGE_VAL: none) and *proven says whether the plan
+ * meets it. grid: the step of the level's values (0: none). */
 static int caseload_try(unit *u, int level, const int *order, double deadline, double grid, double *bound, bool *proven)
 {
     *bound = -HUGE_VAL;
@@ -1878,11 +1882,11 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
                 p.has_known_bound = isfinite(dw_bound);
                 p.known_bound = dw_bound;
                 decided = dw_proven || p.time_limit_s <= 0;
+                /* (when proven, GLPK's short search has left the LP basis the next level starts from) */
                 r = (clp_mip_result){.status = dw_proven ? CLP_MIP_OPTIMAL : CLP_MIP_TIME_LIMIT,
                                      .objective = start_val - u->constant[level],
                                      .bound = dw_bound,
-                                     .gap = dw_proven ? 0 : 1}; /* (proven: GLPK's short search left the basis
-                                                                    the next level starts from) */
+                                     .gap = dw_proven ? 0 : 1};
             }
             if (rc != CL_OK)
                 goto done;
@@ -1920,8 +1924,7 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
     }
     /* Hold the level at what was reached. */
     double val = level_value(u, level, &e) - u->constant[level];
-    double tol = level == L_MOVES ? 0.5 : 1e-7 * (1 + fabs(val));
-    if (e.n > 0 && clp_mip_add_row(u->m, e.idx, e.val, e.n, -HUGE_VAL, val + tol) < 0)
+    if (e.n > 0 && clp_mip_add_row(u->m, e.idx, e.val, e.n, -HUGE_VAL, held_rhs(level, val)) < 0)
         rc = CL_EINTERNAL;
 done:
     vec_dispose(&e);
