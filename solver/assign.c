@@ -1853,7 +1853,8 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
                             .progress = ctx->opts->progress,
                             .progress_after_s = 1.0,
                             .started = ctx->started,
-                            .label = label};
+                            .label = label,
+                            .offset = u->constant[level]};
         clp_mip_result r;
         double dw_bound = -HUGE_VAL;
         /* The imbalance and travel of a pinned unit are also solved over whole caseloads when a short search

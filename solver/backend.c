@@ -2,6 +2,7 @@
  * the caller's feasible start handed to the search, progress shown on request. */
 #include "backend.h"
 
+#include <float.h>
 #include <glpk.h>
 #include <math.h>
 #include <stdio.h>
@@ -320,6 +321,21 @@ static double rounded_incumbent(glp_prob *lp)
     return v;
 }
 
+void clp_progress_line(char *buf, size_t size, const clp_mip_params *p, double elapsed, bool found, double incumbent,
+                       bool bounded, double bound)
+{
+    char inc[32] = "-", bnd[32] = "-", gap[32] = "-";
+    double v = incumbent + p->offset, b = bound + p->offset;
+    if (found)
+        snprintf(inc, sizeof inc, "%.6g", v);
+    if (bounded)
+        snprintf(bnd, sizeof bnd, "%.6g", b);
+    if (found && bounded)
+        snprintf(gap, sizeof gap, "%.2f%%", 100 * fmax(0, v - b) / fmax(fabs(v), 1e-9));
+    snprintf(buf, size, "caseload: %-22s %7.1f s  incumbent %-12s bound %-12s gap %-8s ", p->label ? p->label : "",
+             elapsed, inc, bnd, gap);
+}
+
 static void callback(glp_tree *T, void *data)
 {
     cb_info *info = data;
@@ -370,11 +386,12 @@ static void callback(glp_tree *T, void *data)
     if (info->p->progress && reason == GLP_ISELECT) {
         double now = clock_peek();
         if (now - info->p->started >= info->p->progress_after_s && now - info->last_print >= 0.5) {
-            double inc = glp_mip_obj_val(lp);
-            double gap = glp_ios_mip_gap(T);
-            fprintf(stderr, "\rcaseload: %-22s %7.1f s  incumbent %-12.6g bound %-12.6g gap %6.2f%%   ",
-                    info->p->label ? info->p->label : "", now - info->p->started, inc, info->bound,
-                    100 * (gap > 1e9 ? 0 : gap));
+            char line[160];
+            bool found = glp_mip_status(lp) == GLP_FEAS || glp_mip_status(lp) == GLP_OPT;
+            bool bounded = info->bound > -DBL_MAX; /* (GLPK's bound of a node without one) */
+            clp_progress_line(line, sizeof line, info->p, now - info->p->started, found, glp_mip_obj_val(lp), bounded,
+                              info->bound);
+            fprintf(stderr, "\r%s", line);
             info->last_print = now;
             info->printed = true;
         }

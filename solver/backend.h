@@ -3,6 +3,7 @@
 #define CL_BACKEND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct clp_mip clp_mip;
 
@@ -29,6 +30,7 @@ typedef struct clp_mip_params {
     double progress_after_s;
     double started;    /* clp_now() when the whole command started, for elapsed times */
     const char *label; /* what is being solved, for progress lines */
+    double offset;     /* added to the objective in progress lines: the level's constant part */
 } clp_mip_params;
 
 typedef struct clp_mip_result {
@@ -82,6 +84,11 @@ int clp_mip_ncols(const clp_mip *m);
 int clp_mip_solve(clp_mip *m, const clp_mip_params *p, const double *start, clp_mip_result *r);
 /* Value of column j in the last solution. */
 double clp_mip_value(const clp_mip *m, int j);
+/* The progress line of a search (without the leading carriage return) into buf: the label, the seconds elapsed,
+ * the incumbent and the bound (when found / bounded) and their gap, in the level's own units (each plus
+ * p->offset); "-" for what is not known yet. */
+void clp_progress_line(char *buf, size_t size, const clp_mip_params *p, double elapsed, bool found, double incumbent,
+                       bool bounded, double bound);
 /* Writes the model in CPLEX LP format (for the benchmark peers). Returns 0 or CL_EIO. */
 int clp_mip_write_lp(clp_mip *m, const char *path);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "solver/backend.h"
 #include "support.h"
 
 #define CASE(name) CL_TEST_DATA "/assign/" name "/input.json"
@@ -704,6 +705,27 @@ static void test_reason_words(void **state)
     plan_dispose(&p);
 }
 
+/* The progress line a long solve shows on a terminal (issue: level, elapsed, incumbent, bound, gap): in the
+ * level's own units, here moves = the pool's 120 clients less the 107 the model counts as staying, and "-"
+ * before an incumbent or a bound exists (it once printed "incumbent 0 bound -1.79769e+308"). */
+static void test_progress_line(void **state)
+{
+    (void)state;
+    char line[160];
+    clp_mip_params p = {.label = "level 3 (moves)", .offset = 120};
+    clp_progress_line(line, sizeof line, &p, 2.04, true, -102, true, -107);
+    assert_non_null(strstr(line, "level 3 (moves)"));
+    assert_non_null(strstr(line, "2.0 s"));
+    assert_non_null(strstr(line, "incumbent 18 "));
+    assert_non_null(strstr(line, "bound 13 "));
+    assert_non_null(strstr(line, "gap 27.78%"));
+    clp_progress_line(line, sizeof line, &p, 1.0, false, 0, false, 0);
+    assert_non_null(strstr(line, "incumbent - "));
+    assert_non_null(strstr(line, "bound - "));
+    assert_non_null(strstr(line, "gap - "));
+    assert_null(strstr(line, "e+"));
+}
+
 /* Same input and options, same bytes (SPEC §2), apart from solver.seconds, which SPEC §4.5 also asks for
  * and which is the one field that varies (rounded to 0.1 s). */
 static void test_deterministic(void **state)
@@ -836,6 +858,7 @@ int main(void)
         cmocka_unit_test(test_dropped_client_budget),
         cmocka_unit_test(test_dropped_client_frontier),
         cmocka_unit_test(test_reason_words),
+        cmocka_unit_test(test_progress_line),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_exhaustive),
     };
