@@ -292,8 +292,9 @@ int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step
             rows[l] = fr->link[l].row;
             vals[l] = fr->link[l].coef;
         }
-        if (clp_mip_add_col_in(ms.m, fr->lo, fr->hi, fr->integer, rows, vals, fr->n_link, 0) < 0)
+        if (clp_mip_add_col_in(ms.m, fr->lo, fr->hi, fr->integer, rows, vals, fr->n_link, fr->cost) < 0)
             rc = CL_EINTERNAL;
+        r->objective += fr->cost * sol[fr->col];
     }
     /* The start's caseloads are the first columns: the restricted master holds the start. */
     for (int b = 0; b < p->n_blocks && rc == CL_OK; b++) {
@@ -364,6 +365,7 @@ int clp_dw_solve(const clp_dw *p, double *sol, double deadline, double grid_step
     for (int f = 0; f < p->n_frees; f++) {
         double v = clp_mip_value(ms.m, f);
         sol[p->frees[f].col] = p->frees[f].integer ? round(v) : v;
+        r->objective += p->frees[f].cost * sol[p->frees[f].col];
     }
     for (int b = 0; b < p->n_blocks; b++)
         for (int i = 0; i < p->blocks[b].n_items; i++)

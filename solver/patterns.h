@@ -45,11 +45,13 @@ typedef struct clp_block {
     int stay;         /* how many of its own clients stay, or -1 for any */
 } clp_block;
 
-/* A column outside the staff members' (a class's waitlist, a team pool's overload), of no cost in the level. */
+/* A column outside the staff members' (a class's waitlist, a team pool's overload), with its cost in the level
+ * (the waitlist level: the waiting intake's weight). */
 typedef struct clp_free {
     int col;
     double lo, hi;
     bool integer;
+    double cost; /* objective per unit */
     int n_link;
     clp_link link[CLP_MAX_LINKS];
 } clp_free;

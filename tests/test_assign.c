@@ -631,6 +631,24 @@ static void test_caseload_bound(void **state)
     plan_dispose(&p);
 }
 
+/* The ICM pool of the generated 600-client agency of seed 5 (bench/gen.py --size M --seed 5: 15 managers, 120
+ * clients, 11 of them intakes, capacity nearly full). Its waitlist level is 1.75: CBC 2.10 proved it at the root
+ * of this pool's model (cuts raised the LP bound from 1.15). GLPK's branch and cut alone had found 1.75 but proven
+ * no more than 1.525 after 20 s, and the whole agency stopped in the waitlist level at 30 s. Over whole
+ * caseloads the bound is the optimum within a second: the level is proven, and the solve goes on to the moves
+ * (which may stop at the limit here). */
+static void test_waitlist_bound(void **state)
+{
+    (void)state;
+    plan p = solve("assign", CASE("waitlist-pool"), "--time-limit 10");
+    assert_level(&p, "overload", 0);
+    assert_level(&p, "waitlist", 1.75);
+    const char *stopped = json_string_value(json_object_get(json_object_get(p.root, "solver"), "stopped_in"));
+    if (stopped != NULL && strcmp(stopped, "waitlist") == 0)
+        fail_msg("the waitlist level is not proven (stopped in it)");
+    plan_dispose(&p);
+}
+
 /* An existing client that no manager serves any more waits (SPEC §4.2) without being a move: i1 (the only
  * ICM manager) is inactive; c1 ICM acuity 2 on i1; c2 SCM on s1.
  *   The plan moves nobody, so --max-moves 0 must be accepted (SPEC §5: only forced moves count); the
@@ -854,6 +872,7 @@ int main(void)
         cmocka_unit_test(test_shed_exactly),
         cmocka_unit_test(test_grid_gap),
         cmocka_unit_test(test_caseload_bound),
+        cmocka_unit_test(test_waitlist_bound),
         cmocka_unit_test(test_dropped_client),
         cmocka_unit_test(test_dropped_client_budget),
         cmocka_unit_test(test_dropped_client_frontier),
