@@ -13,9 +13,10 @@
  * level is solved. The first two levels see neither current staff nor zones: they are solved over coarser
  * classes (run_levels), whose plan is then shared out over the fine ones. In assign the moves level usually
  * leaves only the clients that must move free: when the moves held equal the floor that the overload forces,
- * every other client is pinned (pin_after_moves). The imbalance and travel levels of a pinned pool are then
- * solved first over whole caseloads (caseload_try, solver/patterns.c), whose LP bound the class counts'
- * LP falls far short of; GLPK's search on the class model follows only where that does not prove the level.
+ * every other client is pinned (pin_after_moves). The imbalance and travel levels of a pinned pool, and the
+ * waitlist level of any pool, are solved over whole caseloads (caseload_try, solver/patterns.c) where a short
+ * search of GLPK's does not prove them: that LP bound the class counts' LP falls far short of; GLPK's search on
+ * the class model follows only where the caseloads do not prove the level either.
  *
  * Starts and repairs. The first level starts from what a supervisor would do (initial_solution); before
  * the overload and waitlist levels short ejection chains make room (repair_over_wait); before the moves,
