@@ -1867,7 +1867,8 @@ static int solve_level(unit *u, int level, solve_ctx *ctx, const char *label)
          * to half the time left; in other units, whose caseloads are many more and slower to price, the
          * imbalance only once GLPK's search alone was stopped by its share (u->retrying). 450 clients seed 4: a
          * 71-class pool that GLPK had not proven in 18 s is proven in 0.2 s; tried at once in every unit, M
-         * assign took 7.6 s, not 6. */
+         * assign took 7.6 s, not 6. The waitlist level of every unit, coarse or not, likewise after a longer
+         * short search (test_waitlist_bound). */
         bool caseloads =
             level == L_WAIT || (!u->coarse && ((u->stay_of != NULL && (level == L_IMB || level == L_TRAVEL)) ||
                                                (u->retrying && level == L_IMB)));
