@@ -1805,11 +1805,13 @@ static int caseload_try(unit *u, int level, const int *order, double deadline, d
     return rc;
 }
 
-/* The work (seconds on the work clock's scale) of GLPK's short search before a level is solved over caseloads:
- * the waitlist level gets more, which GLPK proves at once on most pools (M's Blended pool: 0.07 s alone, 1.2 s
- * with the caseloads after a search of 0.02 s). */
+/* The work (seconds on the work clock's scale) of GLPK's short search before a level is solved over caseloads.
+ * The waitlist level's search is longer: GLPK proves most pools' waitlist alone, where the caseloads' plan search
+ * may not meet their bound and takes the time GLPK needed (2,500 clients: its adult-home pool is proven by GLPK
+ * after 1.8 s, about 4 s of work; with a search of 2 s of work and the caseloads after it, not in 30 s; M's
+ * Blended pool: 0.07 s alone, 1.2 s with the caseloads after a search of 0.02 s). */
 #define CASELOAD_AFTER_WORK      0.02
-#define CASELOAD_AFTER_WORK_WAIT 0.1
+#define CASELOAD_AFTER_WORK_WAIT 5.0
 
 /* Minimises one level from the current solution and holds it with a row. Returns CL_OK; a stop by the
  * time limit is recorded in ctx and leaves the best solution found in u->sol. */
