@@ -21,7 +21,9 @@
  * Starts and repairs. The first level starts from what a supervisor would do (initial_solution); before
  * the overload and waitlist levels short ejection chains make room (repair_over_wait); before the moves,
  * imbalance and travel levels cheap local searches (return_home, improve_imbalance, improve_travel) hand
- * GLPK a good incumbent, and they alone serve the levels a time limit leaves unsolved (run_range).
+ * GLPK a good incumbent, and they alone serve the levels a time limit leaves unsolved (run_range). The moves
+ * level's start may also come from everyone at home, repaired by a min-conflicts search (home_first): GLPK
+ * rarely finds a tight packing with few moves by itself.
  *
  * A move budget (rebalance --max-moves) is the only link between pools: solve_budget tries the pools' own
  * optima, then shares the budget out over the pools by a dynamic programme over per-pool solves
