@@ -640,26 +640,36 @@ static void test_caseload_bound(void **state)
     plan_dispose(&p);
 }
 
-/* The ICM pool of the generated 600-client agency of seed 5 (bench/gen.py --size M --seed 5: 15 managers, 120
- * clients, 11 of them intakes, capacity nearly full). Its waitlist level is 1.75: CBC 2.10 proved it at the root
- * of this pool's model (cuts raised the LP bound from 1.15). GLPK's branch and cut alone had found 1.75 but proven
- * no more than 1.525 after 20 s, and the whole agency stopped in the waitlist level at 30 s. Over whole
- * caseloads the bound is the optimum, and the level is proven once GLPK's own search has had its 5 s of work;
- * the solve then goes on to the moves (which may stop at the limit here). Solved in the library with the limit
- * on the work clock, so that a slow build (the sanitizers') stops at the same point. */
-static void test_waitlist_bound(void **state)
+/* Solves inst's assignment in the library with its time limit on the work clock, so that a slow build (the
+ * sanitizers') stops at the same point, and checks it against every rule with cl_verify_assignment. */
+static cl_assignment *solve_on_work_clock(const cl_instance *inst, double limit_s)
 {
-    (void)state;
-    cl_instance *inst = load_instance(CASE("waitlist-pool"));
     cl_solve_opts opts;
     cl_solve_opts_init(&opts);
-    opts.time_limit_s = WAITLIST_BOUND_WORK_S;
+    opts.time_limit_s = limit_s;
     cl_assignment *a = NULL;
     cl_error err = {0};
     clp_clock_count_work(true);
     int rc = cl_assign_solve(&a, inst, &opts, &err);
     clp_clock_count_work(false);
     assert_int_equal(rc, CL_OK);
+    cl_diags breaches = {0};
+    assert_int_equal(cl_verify_assignment(inst, a, &breaches), 0);
+    cl_diags_dispose(&breaches);
+    return a;
+}
+
+/* The ICM pool of the generated 600-client agency of seed 5 (bench/gen.py --size M --seed 5: 15 managers, 120
+ * clients, 11 of them intakes, capacity nearly full). Its waitlist level is 1.75: CBC 2.10 proved it at the root
+ * of this pool's model (cuts raised the LP bound from 1.15). GLPK's branch and cut alone had found 1.75 but proven
+ * no more than 1.525 after 20 s, and the whole agency stopped in the waitlist level at 30 s. Over whole
+ * caseloads the bound is the optimum, and the level is proven once GLPK's own search has had its 5 s of work;
+ * the solve then goes on to the moves (which may stop at the limit here). */
+static void test_waitlist_bound(void **state)
+{
+    (void)state;
+    cl_instance *inst = load_instance(CASE("waitlist-pool"));
+    cl_assignment *a = solve_on_work_clock(inst, WAITLIST_BOUND_WORK_S);
     if (fabs(a->obj.waitlist - 1.75) > 1e-9)
         fail_msg("waitlist %g, CBC's optimum 1.75", a->obj.waitlist);
     if (a->stopped_level == 2)
@@ -673,24 +683,12 @@ static void test_waitlist_bound(void **state)
  * packed nearly full (its staff may carry 956 and carry 952). CBC 2.10 proves 653 clients and peers kept, that
  * is 41 moves: the pool's moves level is at least 41. The plan shared out from the coarse classes and brought
  * home client by client kept 311 (369 moves), and GLPK's search found nothing better in 30 s. Started from
- * everyone at home (home_first), the plan has few more moves than the optimum. On the work clock, so that the
- * sanitizers' slower build stops at the same point. */
+ * everyone at home (home_first), the plan has few more moves than the optimum. */
 static void test_home_first(void **state)
 {
     (void)state;
     cl_instance *inst = load_instance(CASE("adult-home-packed"));
-    cl_solve_opts opts;
-    cl_solve_opts_init(&opts);
-    opts.time_limit_s = HOME_FIRST_WORK_S;
-    cl_assignment *a = NULL;
-    cl_error err = {0};
-    clp_clock_count_work(true);
-    int rc = cl_assign_solve(&a, inst, &opts, &err);
-    clp_clock_count_work(false);
-    assert_int_equal(rc, CL_OK);
-    cl_diags breaches = {0};
-    assert_int_equal(cl_verify_assignment(inst, a, &breaches), 0);
-    cl_diags_dispose(&breaches);
+    cl_assignment *a = solve_on_work_clock(inst, HOME_FIRST_WORK_S);
     assert_true(fabs(a->obj.overload) < 1e-9);
     assert_true(fabs(a->obj.waitlist - 4) < 1e-9);
     int moves = a->obj.moves + a->obj.peer_moves;
