@@ -263,6 +263,24 @@ static double load_coef(const unit *u, const cls *k, int s)
     return u->inst->staff[s].team >= 0 ? k->acuity / u->inst->programs[k->level].caseload_cap : k->acuity;
 }
 
+/* What one client of class k loads staff member s with on side 0 (as its manager) or 1 (as its peer). */
+static double side_load(const unit *u, const cls *k, int side, int s)
+{
+    return side == 0 ? load_coef(u, k, s) : k->acuity;
+}
+
+/* The side of class k that column col (one of k's x or y columns) is on: 0 (managers) or 1 (peers), and its
+ * position in the list of that side. */
+static int col_side(const cls *k, int col)
+{
+    return k->y0 >= 0 && col >= k->y0 ? 1 : 0;
+}
+
+static int col_pos(const cls *k, int col)
+{
+    return col - (col_side(k, col) == 0 ? k->x0 : k->y0);
+}
+
 /* Fills the load lists of the unit (see unit) in one pass over its classes. */
 static int build_load_lists(unit *u)
 {
@@ -284,7 +302,7 @@ static int build_load_lists(unit *u)
             for (int side = 0; side < 2; side++)
                 for (int t = 0; t < side_len(k, side); t++) {
                     int s = side_staff(k, side, t), team = side == 0 ? inst->staff[s].team : CL_NONE;
-                    double c = side == 0 ? load_coef(u, k, s) : k->acuity;
+                    double c = side_load(u, k, side, s);
                     int lists[2] = {u->local[s], team >= 0 ? team_pos[team] : -1};
                     for (int q = 0; q < 2; q++) {
                         if (lists[q] < 0)
@@ -694,7 +712,7 @@ static int best_fit(const unit *u, const cls *k, int side, const double *load, c
     double br = -HUGE_VAL;
     for (int t = 0; t < n; t++) {
         int s = side == 0 ? k->e->mgr[t] : k->e->peer[t], team = side == 0 ? u->inst->staff[s].team : CL_NONE;
-        double coef = side == 0 ? load_coef(u, k, s) : k->acuity;
+        double coef = side_load(u, k, side, s);
         double room = cl_limit(u->inst, s) - load[u->local[s]] - coef;
         if (team >= 0)
             room = fmin(room, cl_team_limit(u->inst, team) - pool[team] - coef);
@@ -710,8 +728,8 @@ static int best_fit(const unit *u, const cls *k, int side, const double *load, c
 static void put(unit *u, const cls *k, int side, int t, int sign, double *load, double *pool)
 {
     int s = side == 0 ? k->e->mgr[t] : k->e->peer[t];
-    double coef = side == 0 ? load_coef(u, k, s) : k->acuity;
-    u->sol[(side == 0 ? k->x0 : k->y0) + t] += sign;
+    double coef = side_load(u, k, side, s);
+    u->sol[side_col(k, side, t)] += sign;
     load[u->local[s]] += sign * coef;
     if (side == 0 && u->inst->staff[s].team >= 0)
         pool[u->inst->staff[s].team] += sign * coef;
@@ -780,7 +798,7 @@ static void initial_solution(unit *u)
                     int n = side == 0 ? k->e->n_mgr : k->e->n_peer;
                     const int *list = side == 0 ? k->e->mgr : k->e->peer;
                     for (int t = 0; t < n; t++)
-                        if (list[t] == s && n > 1 && u->sol[(side == 0 ? k->x0 : k->y0) + t] > 0.5 && k->acuity > bw) {
+                        if (list[t] == s && n > 1 && u->sol[side_col(k, side, t)] > 0.5 && k->acuity > bw) {
                             bw = k->acuity;
                             bi = i;
                             bt = t;
@@ -909,7 +927,7 @@ static void reloc_apply(unit *u, const reloc *r, int sign, double *load, double 
     const cls *k = &u->classes[r->cls];
     if (r->from >= 0) {
         int s = side_staff(k, r->side, r->from);
-        double c = r->side == 0 ? load_coef(u, k, s) : k->acuity;
+        double c = side_load(u, k, r->side, s);
         u->sol[side_col(k, r->side, r->from)] -= sign;
         load[u->local[s]] -= sign * c;
         if (r->side == 0 && u->inst->staff[s].team >= 0)
@@ -918,7 +936,7 @@ static void reloc_apply(unit *u, const reloc *r, int sign, double *load, double 
         u->sol[k->w] -= sign;
     }
     int s = side_staff(k, r->side, r->to);
-    double c = r->side == 0 ? load_coef(u, k, s) : k->acuity;
+    double c = side_load(u, k, r->side, s);
     u->sol[side_col(k, r->side, r->to)] += sign;
     load[u->local[s]] += sign * c;
     if (r->side == 0 && u->inst->staff[s].team >= 0)
@@ -1012,7 +1030,7 @@ static int tightest_fit(const unit *u, const cls *k, int side, int excl, const d
         int s = side_staff(k, side, t), team = side == 0 ? u->inst->staff[s].team : CL_NONE;
         if (s == excl)
             continue;
-        double coef = side == 0 ? load_coef(u, k, s) : k->acuity;
+        double coef = side_load(u, k, side, s);
         double room = cl_limit(u->inst, s) - load[u->local[s]] - coef;
         if (team >= 0 && team != (excl >= 0 && side == 0 ? u->inst->staff[excl].team : CL_NONE))
             room = fmin(room, cl_team_limit(u->inst, team) - pool[team] - coef);
@@ -1139,8 +1157,8 @@ static bool trade_fits(const unit *u, int side, const cls *ka, int sa, const cls
                        const double *pool, double *da, double *db)
 {
     const cl_instance *inst = u->inst;
-    *da = side == 0 ? load_coef(u, kb, sa) - load_coef(u, ka, sa) : kb->acuity - ka->acuity;
-    *db = side == 0 ? load_coef(u, ka, sb) - load_coef(u, kb, sb) : ka->acuity - kb->acuity;
+    *da = side_load(u, kb, side, sa) - side_load(u, ka, side, sa);
+    *db = side_load(u, ka, side, sb) - side_load(u, kb, side, sb);
     if ((*da > 0 && load[u->local[sa]] + *da > cl_limit(inst, sa) + 1e-9) ||
         (*db > 0 && load[u->local[sb]] + *db > cl_limit(inst, sb) + 1e-9))
         return false;
@@ -1267,7 +1285,7 @@ static void improve_imbalance(unit *u, bool may_move, int moves_left, double dea
                     if (u->sol[col0 + from] < 0.5)
                         continue;
                     int sf = list[from], af = u->local[sf];
-                    double cf = side == 0 ? load_coef(u, k, sf) : k->acuity;
+                    double cf = side_load(u, k, side, sf);
                     int best = -1;
                     double best_delta = -1e-9;
                     for (int to = 0; to < n; to++) {
@@ -1278,7 +1296,7 @@ static void improve_imbalance(unit *u, bool may_move, int moves_left, double dea
                         int dm = (st != home) - (sf != home);
                         if (dm > 0 && (!may_move || moves_left < dm))
                             continue;
-                        double ct = side == 0 ? load_coef(u, k, st) : k->acuity;
+                        double ct = side_load(u, k, side, st);
                         if (load[at] + ct > cl_limit(inst, st) + 1e-9 &&
                             over_of(u, at, load[at] + ct) + over_of(u, af, load[af] - cf) >
                                 over_of(u, at, load[at]) + over_of(u, af, load[af]) - 1e-9)
@@ -1296,7 +1314,7 @@ static void improve_imbalance(unit *u, bool may_move, int moves_left, double dea
                     if (best < 0)
                         continue;
                     int st = list[best], at = u->local[st];
-                    double ct = side == 0 ? load_coef(u, k, st) : k->acuity;
+                    double ct = side_load(u, k, side, st);
                     int tf = side == 0 ? inst->staff[sf].team : CL_NONE;
                     int tt = side == 0 ? inst->staff[st].team : CL_NONE;
                     moves_left -= (st != home) - (sf != home);
@@ -1443,16 +1461,16 @@ static void home_first(unit *u)
         for (int q = u->load_first[a]; q < u->load_first[a + 1]; q++) { /* a's columns */
             int col = u->load_col[q];
             const cls *k = &u->classes[cls_of[col]];
-            int side = k->y0 >= 0 && col >= k->y0 ? 1 : 0, from = col - (side == 0 ? k->x0 : k->y0);
+            int side = col_side(k, col), from = col_pos(k, col);
             if (u->sol[col] < 0.5)
                 continue;
-            double c = side == 0 ? load_coef(u, k, s) : k->acuity;
+            double c = side_load(u, k, side, s);
             for (int t = 0; t < side_len(k, side); t++) {
                 int s2 = side_staff(k, side, t), b = u->local[s2], t2 = side == 0 ? inst->staff[s2].team : CL_NONE;
                 if (t == from || tabu[side_col(k, side, t)] > step)
                     continue;
                 candidates++;
-                double c2 = side == 0 ? load_coef(u, k, s2) : k->acuity;
+                double c2 = side_load(u, k, side, s2);
                 double excess = fmax(0, load[b] + c2 - allow[b]) - fmax(0, load[b] - allow[b]) +
                                 fmax(0, load[a] - c - allow[a]) - fmax(0, load[a] - allow[a]);
                 if (t2 >= 0 && t2 != team)
@@ -1471,9 +1489,9 @@ static void home_first(unit *u)
         if (best_col < 0)
             break;
         const cls *k = &u->classes[cls_of[best_col]];
-        int side = k->y0 >= 0 && best_col >= k->y0 ? 1 : 0;
-        int s2 = side_staff(k, side, best_to - (side == 0 ? k->x0 : k->y0)), b = u->local[s2];
-        double c = side == 0 ? load_coef(u, k, s) : k->acuity, c2 = side == 0 ? load_coef(u, k, s2) : k->acuity;
+        int side = col_side(k, best_col);
+        int s2 = side_staff(k, side, col_pos(k, best_to)), b = u->local[s2];
+        double c = side_load(u, k, side, s), c2 = side_load(u, k, side, s2);
         u->sol[best_col] -= 1;
         u->sol[best_to] += 1;
         tabu[best_col] = step + 7 + (int)(10 * next_random(&rng));
@@ -1526,12 +1544,12 @@ static void return_home(unit *u, double deadline)
                     h = t;
             if (h < 0)
                 continue;
-            double ch = side == 0 ? load_coef(u, k, home) : k->acuity;
+            double ch = side_load(u, k, side, home);
             int th = side == 0 ? inst->staff[home].team : CL_NONE;
             for (int t = 0; t < n && u->sol[col0 + h] < k->n - 0.5; t++) {
                 while (t != h && u->sol[col0 + t] > 0.5 && u->sol[col0 + h] < k->n - 0.5) {
                     int away = list[t], ta = side == 0 ? inst->staff[away].team : CL_NONE;
-                    double ca = side == 0 ? load_coef(u, k, away) : k->acuity;
+                    double ca = side_load(u, k, side, away);
                     if (load[u->local[home]] + ch > cl_limit(inst, home) + 1e-9 ||
                         (th >= 0 && th != ta && pool[th] + ch > cl_team_limit(inst, th) + 1e-9))
                         break;
@@ -1876,7 +1894,7 @@ static int caseload_problem(const unit *u, int level, const int *order, clp_dw *
         for (int q = u->load_first[a]; q < u->load_first[a + 1] && rc == CL_OK && *fits; q++) {
             int col = u->load_col[q], i = cls_of[col];
             const cls *k = &u->classes[i];
-            int side = k->y0 >= 0 && col >= k->y0 ? 1 : 0;
+            int side = col_side(k, col);
             double lb, ub;
             clp_mip_col_bounds(u->m, col, &lb, &ub);
             if (ub < 0.5)
@@ -2204,7 +2222,7 @@ static int shed_floor(const unit *u, int side, int *need)
             const cls *k = &u->classes[i];
             if (k->intake || cur_pos(k, side) < 0 || side_staff(k, side, cur_pos(k, side)) != s)
                 continue;
-            double c = side == 0 ? load_coef(u, k, s) : k->acuity;
+            double c = side_load(u, k, side, s);
             load += c * k->n;
             if (side_len(k, side) > 1)
                 it[n++] = (shed){c, k->n};
@@ -2256,7 +2274,7 @@ static int reach_of(const unit *u, int a, const int *need, const int *col_cls, r
     for (int q = u->load_first[a]; q < u->load_first[a + 1] && rc == CL_OK; q++) {
         int col = u->load_col[q];
         const cls *k = &u->classes[col_cls[col]];
-        int side = k->y0 >= 0 && col >= k->y0 ? 1 : 0, t = col - (side == 0 ? k->x0 : k->y0);
+        int side = col_side(k, col), t = col_pos(k, col);
         double w = u->load_coef_of[q] / g;
         if (fabs(w - round(w)) > 1e-6) {
             n = 0;
