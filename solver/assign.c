@@ -1401,6 +1401,15 @@ static double next_random(unsigned long long *state)
     return (double)(*state >> 11) / 9007199254740992.0;
 }
 
+/* The class of each of u's x and y columns, into cls_of. */
+static void column_classes(const unit *u, int *cls_of)
+{
+    for (int i = 0; i < u->n_classes; i++)
+        for (int side = 0; side < 2; side++)
+            for (int t = 0; t < side_len(&u->classes[i], side); t++)
+                cls_of[side_col(&u->classes[i], side, t)] = i;
+}
+
 /* The plan that keeps everyone at home: each existing client with its current manager and peer where it may
  * keep them, the intakes and the clients who must move where the current plan has them, and the same clients
  * waiting. Where that puts a staff member (or a team's pool) above what the current plan loads it with, or its
@@ -1429,12 +1438,11 @@ static void home_first(unit *u)
         allow[a] = fmax(cl_limit(inst, u->staff[a]), load[a]) + 1e-9;
     for (int t = 0; t < inst->n_teams; t++)
         pallow[t] = fmax(cl_team_limit(inst, t), pool[t]) + 1e-9;
+    column_classes(u, cls_of);
     for (int i = 0; i < u->n_classes; i++) {
         cls *k = &u->classes[i];
         double placed = k->n - (k->w >= 0 ? u->sol[k->w] : 0);
         for (int side = 0; side < 2; side++) {
-            for (int t = 0; t < side_len(k, side); t++)
-                cls_of[side_col(k, side, t)] = i;
             int h = cur_pos(k, side);
             for (int t = 0; t < side_len(k, side) && h >= 0; t++)
                 u->sol[side_col(k, side, t)] = t == h ? placed : 0;
@@ -1833,13 +1841,9 @@ static int caseload_problem(const unit *u, int level, const int *order, clp_dw *
     /* Shared rows: class totals (row i for class i), peers, team pools, the levels held. */
     for (int i = 0; i < u->n_classes; i++)
         shared_row(p, u->classes[i].n, u->classes[i].n);
-    for (int i = 0; i < u->n_classes; i++) {
-        const cls *k = &u->classes[i];
-        peer_row[i] = k->y0 >= 0 ? shared_row(p, 0, 0) : -1;
-        for (int side = 0; side < 2; side++)
-            for (int t = 0; t < side_len(k, side); t++)
-                cls_of[side_col(k, side, t)] = i;
-    }
+    for (int i = 0; i < u->n_classes; i++)
+        peer_row[i] = u->classes[i].y0 >= 0 ? shared_row(p, 0, 0) : -1;
+    column_classes(u, cls_of);
     int team0 = p->n_rows;
     for (int t = 0; t < u->n_teams; t++)
         shared_row(p, -HUGE_VAL, cl_team_limit(inst, u->teams[t]));
@@ -3074,58 +3078,95 @@ typedef struct pool_plan {
     int *mgr, *peer;
 } pool_plan;
 
-/* Solves pool comp alone, under budget (CL_NONE for none), into out. Returns CL_OK; a stop by the time limit
+/* Sets u's plan to the managers and peers its clients have in manager and peer (per client of the instance,
+ * each eligible). */
+static void implant(unit *u, const int *manager, const int *peer)
+{
+    for (int i = 0; i < u->n_classes; i++) {
+        const cls *k = &u->classes[i];
+        for (int side = 0; side < 2; side++)
+            for (int t = 0; t < side_len(k, side); t++)
+                u->sol[side_col(k, side, t)] = 0;
+        if (k->w >= 0)
+            u->sol[k->w] = 0;
+        for (int q = 0; q < k->n; q++) {
+            int c = k->clients[q];
+            for (int side = 0; side < 2; side++) {
+                int s = side == 0 ? manager[c] : peer[c];
+                for (int t = 0; t < side_len(k, side); t++)
+                    u->sol[side_col(k, side, t)] += side_staff(k, side, t) == s;
+            }
+            if (manager[c] == CL_NONE && k->w >= 0)
+                u->sol[k->w] += 1;
+        }
+    }
+    complete_solution(u);
+}
+
+/* The plan of unit u (pool comp) as a pool plan: its levels in the order of the command, its moves and the
+ * manager and peer of each of its clients, in the order of its classes; manager and peer are scratch. */
+static int pool_plan_of(const unit *u, const cl_instance *inst, const prep *p, int comp, const solve_ctx *ctx,
+                        int *manager, int *peer, pool_plan *out)
+{
+    int first = p->comp_first[comp], last = p->comp_first[comp + 1], rc = CL_OK;
+    double *load = calloc((size_t)u->n_staff + 1, sizeof *load);
+    double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
+    int *mgr = malloc(((size_t)p->n_order + 1) * sizeof *mgr);
+    int *pr = malloc(((size_t)p->n_order + 1) * sizeof *pr);
+    if (!load || !pool || !mgr || !pr) {
+        rc = CL_ENOMEM;
+    } else {
+        const int *order = level_order(ctx->opts);
+        vec e = {0};
+        for (int q = 0; q < NLEVELS; q++) {
+            if (order[q] == L_IMB) { /* from the loads: phi's columns exist only when it was solved */
+                current_loads(u, load, pool);
+                out->v[q] = 0;
+                for (int a = 0; a < u->n_staff; a++)
+                    out->v[q] += phi_of(u, a, load[a]);
+            } else {
+                level_expr(u, order[q], &e);
+                out->v[q] = level_value(u, order[q], &e);
+            }
+            if (order[q] == L_MOVES)
+                out->moves = (int)lround(out->v[q]);
+        }
+        vec_dispose(&e);
+        extract(u, manager, peer);
+        int n = 0;
+        for (int i = first; i < last; i++)
+            for (int q = 0; q < p->classes[i].n; q++, n++) {
+                mgr[n] = manager[p->classes[i].clients[q]];
+                pr[n] = peer[p->classes[i].clients[q]];
+            }
+        out->mgr = mgr;
+        out->peer = pr;
+        mgr = pr = NULL;
+    }
+    free(load);
+    free(pool);
+    free(mgr);
+    free(pr);
+    return rc;
+}
+
+/* Pool comp's plan under budget (CL_NONE for none) into out: solved alone, or when plan_mgr is not NULL the plan
+ * it and plan_peer give (per client of the instance), already solved. Returns CL_OK; a stop by the time limit
  * shows in ctx->stopped_level. */
-static int solve_pool(const cl_instance *inst, const prep *p, int comp, solve_ctx *ctx, int budget, int *manager,
-                      int *peer, pool_plan *out)
+static int solve_pool(const cl_instance *inst, const prep *p, int comp, solve_ctx *ctx, int budget, const int *plan_mgr,
+                      const int *plan_peer, int *manager, int *peer, pool_plan *out)
 {
     unit u;
     int first = p->comp_first[comp], last = p->comp_first[comp + 1];
     int rc = unit_init(&u, inst, p->classes + first, last - first, budget);
-    if (rc == CL_OK)
+    if (rc == CL_OK && plan_mgr != NULL)
+        implant(&u, plan_mgr, plan_peer);
+    else if (rc == CL_OK)
         initial_solution(&u);
-    if (rc == CL_OK)
+    if (rc == CL_OK && plan_mgr == NULL)
         rc = run_levels(&u, 1, ctx);
-    if (rc == CL_OK) {
-        double *load = calloc((size_t)u.n_staff + 1, sizeof *load);
-        double *pool = calloc((size_t)inst->n_teams + 1, sizeof *pool);
-        int *mgr = malloc(((size_t)p->n_order + 1) * sizeof *mgr);
-        int *pr = malloc(((size_t)p->n_order + 1) * sizeof *pr);
-        if (!load || !pool || !mgr || !pr) {
-            rc = CL_ENOMEM;
-        } else {
-            const int *order = level_order(ctx->opts);
-            vec e = {0};
-            for (int q = 0; q < NLEVELS; q++) {
-                if (order[q] == L_IMB) { /* from the loads: phi's columns exist only when it was solved */
-                    current_loads(&u, load, pool);
-                    out->v[q] = 0;
-                    for (int a = 0; a < u.n_staff; a++)
-                        out->v[q] += phi_of(&u, a, load[a]);
-                } else {
-                    level_expr(&u, order[q], &e);
-                    out->v[q] = level_value(&u, order[q], &e);
-                }
-                if (order[q] == L_MOVES)
-                    out->moves = (int)lround(out->v[q]);
-            }
-            vec_dispose(&e);
-            extract(&u, manager, peer);
-            int n = 0;
-            for (int i = first; i < last; i++)
-                for (int q = 0; q < p->classes[i].n; q++, n++) {
-                    mgr[n] = manager[p->classes[i].clients[q]];
-                    pr[n] = peer[p->classes[i].clients[q]];
-                }
-            out->mgr = mgr;
-            out->peer = pr;
-            mgr = pr = NULL;
-        }
-        free(load);
-        free(pool);
-        free(mgr);
-        free(pr);
-    }
+    if (rc == CL_OK)
+        rc = pool_plan_of(&u, inst, p, comp, ctx, manager, peer, out);
     unit_dispose(&u);
     return rc;
 }
@@ -3168,9 +3209,11 @@ static void dp_dispose(budget_dp *d)
     memset(d, 0, sizeof *d);
 }
 
-/* Builds d for totals up to kmax. Returns CL_OK with *proven false when a pool solve was stopped by the time
- * limit (the programme is then not built). */
-static int dp_build(budget_dp *d, const cl_instance *inst, const prep *p, solve_ctx *ctx, int kmax, bool *proven)
+/* Builds d for totals up to kmax; own_mgr and own_peer, when not NULL, are the pools' own optima (proven), else
+ * they are solved. Returns CL_OK with *proven false when a pool solve was stopped by the time limit (the
+ * programme is then not built). */
+static int dp_build(budget_dp *d, const cl_instance *inst, const prep *p, solve_ctx *ctx, int kmax, const int *own_mgr,
+                    const int *own_peer, bool *proven)
 {
     int n = p->n_comp, rc = CL_OK;
     memset(d, 0, sizeof *d);
@@ -3195,7 +3238,7 @@ static int dp_build(budget_dp *d, const cl_instance *inst, const prep *p, solve_
     for (int i = 0; i < n && rc == CL_OK; i++) {
         pool_plan fp = {0};
         solve_ctx c = *ctx;
-        rc = solve_pool(inst, p, i, &c, CL_NONE, mgr, peer, &fp);
+        rc = solve_pool(inst, p, i, &c, CL_NONE, own_mgr, own_peer, mgr, peer, &fp);
         ctx->gap = fmax(ctx->gap, c.gap);
         int cap = kmax - (forced_all - d->lo[i]);
         d->hi[i] = fp.moves < cap ? fp.moves : cap;
@@ -3212,7 +3255,7 @@ static int dp_build(budget_dp *d, const cl_instance *inst, const prep *p, solve_
             if (d->plans[i][b - d->lo[i]].mgr != NULL)
                 continue;
             c = *ctx;
-            rc = solve_pool(inst, p, i, &c, b, mgr, peer, &d->plans[i][b - d->lo[i]]);
+            rc = solve_pool(inst, p, i, &c, b, NULL, NULL, mgr, peer, &d->plans[i][b - d->lo[i]]);
             ctx->gap = fmax(ctx->gap, c.gap);
             if (rc == CL_OK && c.stopped_level > 0)
                 goto out;
@@ -3271,10 +3314,13 @@ static bool dp_plan(const budget_dp *d, const prep *p, int B, int *manager, int 
 /* Solves with the move budget (CL_NONE for none). First the pools' own optima, with half the time at most:
  * when they keep within the budget they are the answer, with the status and bound of their solve (the budget
  * only takes plans away, so a bound without it holds with it). When the budget binds and they were proven,
- * the budget is shared out over the pools (budget_dp), exactly if every pool solve is proven within the
- * half; otherwise the pools are solved coupled by the budget in one model with the time left. */
-static int solve_budget(const cl_instance *inst, const prep *p, solve_ctx *ctx, int budget, cl_assignment *a)
+ * the budget is shared out over the pools (budget_dp, kept in *d for the frontier), exactly if every pool solve
+ * is proven within the half; otherwise the pools are solved coupled by the budget in one model with the time
+ * left. *own says whether a's plan is the pools' own optima. */
+static int solve_budget(const cl_instance *inst, const prep *p, solve_ctx *ctx, int budget, cl_assignment *a,
+                        budget_dp *d, bool *own)
 {
+    *own = true; /* a's plan is the pools' own optima */
     if (budget == CL_NONE)
         return solve_all(inst, p, ctx, CL_NONE, a->manager, a->peer);
     solve_ctx half = *ctx;
@@ -3288,13 +3334,14 @@ static int solve_budget(const cl_instance *inst, const prep *p, solve_ctx *ctx, 
         *ctx = fc;
         return rc;
     }
+    *own = false;
     if (fc.stopped_level == 0) {
-        budget_dp d;
         bool proven;
-        rc = dp_build(&d, inst, p, &half, budget, &proven);
-        bool done = rc == CL_OK && proven && dp_plan(&d, p, budget, a->manager, a->peer);
+        rc = dp_build(d, inst, p, &half, budget, a->manager, a->peer, &proven);
+        bool done = rc == CL_OK && proven && dp_plan(d, p, budget, a->manager, a->peer);
         ctx->gap = fmax(ctx->gap, half.gap);
-        dp_dispose(&d);
+        if (!done)
+            dp_dispose(d);
         if (rc != CL_OK || done)
             return rc;
     }
@@ -3303,9 +3350,11 @@ static int solve_budget(const cl_instance *inst, const prep *p, solve_ctx *ctx, 
 
 /* Frontier of SPEC §5: for each budget from the forced moves up, the best imbalance (levels overload and
  * waitlist held first), until the budget reaches the moves of the unconstrained rebalance. From the budget
- * shared out over the pools when every pool solve is proven (budget_dp), else from the pools coupled by each
- * budget in turn; a frontier cut short by the time limit makes the status time_limit. */
-static int frontier(cl_assignment *a, const cl_instance *inst, prep *p, solve_ctx *ctx, int max_moves)
+ * shared out over the pools when every pool solve is proven (budget_dp: d, when solve_budget built it, else
+ * built here, from a's plan when own says it is the pools' own optima, in rebalance and proven), else from the pools
+ * coupled by each budget in turn; a frontier cut short by the time limit makes the status time_limit. */
+static int frontier(cl_assignment *a, const cl_instance *inst, prep *p, solve_ctx *ctx, int max_moves, budget_dp *d,
+                    bool own)
 {
     int cap = max_moves - p->forced + 1;
     a->frontier = calloc((size_t)(cap > 0 ? cap : 1), sizeof *a->frontier);
@@ -3319,10 +3368,13 @@ static int frontier(cl_assignment *a, const cl_instance *inst, prep *p, solve_ct
     solve_ctx dc = *ctx;
     dc.opts = &o;
     dc.stopped_level = 0;
-    budget_dp d = {0};
-    bool proven = false;
-    if (rc == CL_OK && max_moves >= 0)
-        rc = dp_build(&d, inst, p, &dc, max_moves, &proven);
+    /* (the frontier is in rebalance's order: what solve_budget left serves only in rebalance) */
+    own &= ctx->opts->balance_first && ctx->stopped_level == 0;
+    bool proven = ctx->opts->balance_first && d->n > 0 && d->kmax >= max_moves;
+    if (rc == CL_OK && max_moves >= 0 && !proven) {
+        dp_dispose(d);
+        rc = dp_build(d, inst, p, &dc, max_moves, own ? a->manager : NULL, own ? a->peer : NULL, &proven);
+    }
     for (int k = p->forced; k <= max_moves && rc == CL_OK; k++) {
         solve_ctx c2 = *ctx;
         c2.opts = &o;
@@ -3331,7 +3383,7 @@ static int frontier(cl_assignment *a, const cl_instance *inst, prep *p, solve_ct
             mgr[c] = a->manager[c];
             peer[c] = a->peer[c];
         }
-        if (!(proven && dp_plan(&d, p, k, mgr, peer)))
+        if (!(proven && dp_plan(d, p, k, mgr, peer)))
             rc = solve_all(inst, p, &c2, k, mgr, peer);
         if (rc != CL_OK)
             break;
@@ -3349,7 +3401,6 @@ static int frontier(cl_assignment *a, const cl_instance *inst, prep *p, solve_ct
         if (pt.imbalance <= a->obj.imbalance + 1e-9)
             break;
     }
-    dp_dispose(&d);
     free(mgr);
     free(peer);
     return rc;
@@ -3367,6 +3418,8 @@ int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve
     double wall0 = clp_wall();
     solve_ctx ctx = {.opts = opts, .started = clp_now()};
     ctx.deadline = ctx.started + opts->time_limit_s;
+    budget_dp d = {0}; /* a move budget shared out over the pools, for the frontier */
+    bool own = false;
     /* The model's size before any work, from clients and serving managers per program (an upper bound of
      * the columns; measured at about 330 bytes of memory each: 20,000 clients, 6.4 million, 2 GiB):
      * refuse up front what would not fit rather than fail after minutes. */
@@ -3402,7 +3455,7 @@ int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve
                           opts->max_moves, p.forced, p.forced);
         goto done;
     }
-    rc = solve_budget(inst, &p, &ctx, opts->max_moves, a);
+    rc = solve_budget(inst, &p, &ctx, opts->max_moves, a, &d, &own);
     if (rc != CL_OK)
         goto done;
     cl_assignment_evaluate(inst, a, &a->obj);
@@ -3411,7 +3464,7 @@ int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve
         int upto = a->obj.moves + a->obj.peer_moves;
         if (opts->max_moves != CL_NONE && opts->max_moves < upto)
             upto = opts->max_moves;
-        rc = frontier(a, inst, &p, &ctx, upto);
+        rc = frontier(a, inst, &p, &ctx, upto, &d, own);
         if (rc != CL_OK)
             goto done;
     }
@@ -3428,6 +3481,7 @@ int cl_assign_solve(cl_assignment **out, const cl_instance *inst, const cl_solve
     a->clock_s = clp_now() - ctx.started;
     cl_instance_fingerprint(inst, a->fingerprint);
 done:
+    dp_dispose(&d);
     if (a != NULL && p.e != NULL)
         prep_dispose(&p, inst->n_clients);
     if (rc != CL_OK) {
