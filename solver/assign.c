@@ -2762,7 +2762,7 @@ static int coarse_back(unit *f, const unit *c, const cl_solve_opts *opts, bool h
     for (int q = 0; q < 2 && hold && rc == CL_OK; q++) {
         level_expr(f, order[q], &e);
         double val = level_value(f, order[q], &e) - f->constant[order[q]];
-        if (e.n > 0 && clp_mip_add_row(f->m, e.idx, e.val, e.n, -HUGE_VAL, val + 1e-7 * (1 + fabs(val))) < 0)
+        if (e.n > 0 && clp_mip_add_row(f->m, e.idx, e.val, e.n, -HUGE_VAL, held_rhs(order[q], val)) < 0)
             rc = CL_EINTERNAL;
     }
     vec_dispose(&e);
