@@ -3105,7 +3105,7 @@ static void implant(unit *u, const int *manager, const int *peer)
 
 /* The plan of unit u (pool comp) as a pool plan: its levels in the order of the command, its moves and the
  * manager and peer of each of its clients, in the order of its classes; manager and peer are scratch. */
-static int pool_plan_of(const unit *u, const cl_instance *inst, const prep *p, int comp, const solve_ctx *ctx,
+static int pool_plan_of(const unit *u, const cl_instance *inst, const prep *p, int comp, const cl_solve_opts *opts,
                         int *manager, int *peer, pool_plan *out)
 {
     int first = p->comp_first[comp], last = p->comp_first[comp + 1], rc = CL_OK;
@@ -3116,7 +3116,7 @@ static int pool_plan_of(const unit *u, const cl_instance *inst, const prep *p, i
     if (!load || !pool || !mgr || !pr) {
         rc = CL_ENOMEM;
     } else {
-        const int *order = level_order(ctx->opts);
+        const int *order = level_order(opts);
         vec e = {0};
         for (int q = 0; q < NLEVELS; q++) {
             if (order[q] == L_IMB) { /* from the loads: phi's columns exist only when it was solved */
@@ -3159,14 +3159,14 @@ static int solve_pool(const cl_instance *inst, const prep *p, int comp, solve_ct
     unit u;
     int first = p->comp_first[comp], last = p->comp_first[comp + 1];
     int rc = unit_init(&u, inst, p->classes + first, last - first, budget);
-    if (rc == CL_OK && plan_mgr != NULL)
+    if (rc == CL_OK && plan_mgr != NULL) {
         implant(&u, plan_mgr, plan_peer);
-    else if (rc == CL_OK)
+    } else if (rc == CL_OK) {
         initial_solution(&u);
-    if (rc == CL_OK && plan_mgr == NULL)
         rc = run_levels(&u, 1, ctx);
+    }
     if (rc == CL_OK)
-        rc = pool_plan_of(&u, inst, p, comp, ctx, manager, peer, out);
+        rc = pool_plan_of(&u, inst, p, comp, ctx->opts, manager, peer, out);
     unit_dispose(&u);
     return rc;
 }
