@@ -28,6 +28,13 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* Loads the instance from path or from the store named by c->db; prints every problem (warnings too
  * unless quiet). Returns EXIT_RESULT with *out set, or the exit status to return. */
 int cli_load_instance(const cli_common *c, const char *path, cl_instance **out);
+/* Loads the caseload-assignment/1 at path ("-" = standard input) for inst, as it is now, and refuses one that
+ * breaks a hard rule of SPEC §4 for it (the checks of caseload verify; the objective values the plan states
+ * are not checked). A plan made from another state of the instance (instance_fingerprint) is only a warning:
+ * the rules, not the fingerprint, say whether it can be used. Prints every problem naming the file
+ * (warnings too unless quiet). Returns EXIT_RESULT with *out set (caller frees with cl_assignment_free),
+ * EXIT_IO when out of memory, EXIT_INVALID (also when the file cannot be read). */
+int cli_load_assignment(const cli_common *c, const cl_instance *inst, const char *path, cl_assignment **out);
 /* Prints an error record as "caseload: WHERE: text" and returns its exit status. */
 int cli_report(const cl_error *err);
 /* Writes text to c->out (atomically) or standard output; returns the exit status. */

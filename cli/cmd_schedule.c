@@ -60,19 +60,10 @@ int cmd_schedule(int argc, char **argv)
     cl_assignment *a = NULL;
     cl_schedule *s = NULL;
     cl_error err = {0};
-    cl_diags d = {0};
     if (apath != NULL) {
-        int st = cl_assignment_read(&a, inst, apath, &d, &err);
-        if (st == CL_OK && d.errors > 0)
-            st = CL_EINVALID;
-        if (st != CL_OK) {
-            /* An assignment that cannot be read, for whatever reason, is refused as invalid input. */
-            cl_diags_print(&d, apath, stderr);
-            if (err.code != 0)
-                cli_report(&err);
-            rc = st == CL_ENOMEM ? EXIT_IO : EXIT_INVALID;
+        rc = cli_load_assignment(&co, inst, apath, &a);
+        if (rc != EXIT_RESULT)
             goto done;
-        }
     } else {
         cl_solve_opts so;
         cl_solve_opts_init(&so);
@@ -100,7 +91,6 @@ int cmd_schedule(int argc, char **argv)
     if (rc == EXIT_RESULT && ics != NULL && cl_schedule_write_ics(inst, s, ics, &err) != CL_OK)
         rc = cli_report(&err);
 done:
-    cl_diags_dispose(&d);
     cl_schedule_free(s);
     cl_assignment_free(a);
     cl_instance_free(inst);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "io/store.h"
+#include "model/verify.h"
 
 void cli_common_init(cli_common *c)
 {
@@ -94,6 +95,52 @@ int cli_load_instance(const cli_common *c, const char *path, cl_instance **out)
     if (rc != CL_OK)
         return cli_report(&err);
     return EXIT_RESULT;
+}
+
+int cli_load_assignment(const cli_common *c, const cl_instance *inst, const char *path, cl_assignment **out)
+{
+    cl_diags d = {0};
+    cl_error err = {0};
+    cl_assignment *a = NULL;
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    int rc = EXIT_RESULT;
+    int st = cl_assignment_read(&a, inst, path, &d, &err);
+    if (st == CL_ENOMEM) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    if (st == CL_OK) {
+        char fp[17];
+        cl_instance_fingerprint(inst, fp);
+        if (a->fingerprint[0] != '\0' && strcmp(a->fingerprint, fp) != 0)
+            cl_diags_add(&d, CL_WARNING, "instance_fingerprint",
+                         "made from another state of the instance (%s, now %s): checked against this one",
+                         a->fingerprint, fp);
+        /* The plan's own figures are not the schedule's concern (they change with the instance): without them
+         * verify lists the breaches of the hard rules alone. */
+        a->has_obj = false;
+        int n = cl_verify_assignment(inst, a, &d);
+        if (n > 0)
+            cl_diags_add(&d, CL_ERRORSEV, "",
+                         "%d breach%s of the hard rules for the instance as it is now (expected an assignment that "
+                         "keeps them: caseload assign makes one)",
+                         n, n == 1 ? "" : "es");
+    }
+    if (st != CL_OK || d.errors > 0) {
+        cl_diags_print(&d, name, stderr);
+        if (err.code != 0)
+            cli_report(&err);
+        rc = EXIT_INVALID;
+    } else if (!c->quiet) {
+        cl_diags_print(&d, name, stderr);
+    }
+done:
+    if (rc == EXIT_RESULT)
+        *out = a;
+    else
+        cl_assignment_free(a);
+    cl_diags_dispose(&d);
+    return rc;
 }
 
 int cli_report(const cl_error *err)

@@ -1,0 +1,139 @@
+/* test_schedule_cli.c: caseload schedule as a command (SPEC §2, §6): an --assignment is checked against the
+ * instance as it is now. */
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "solver/schedule.h"
+#include "support.h"
+
+#define RIVERSIDE CL_SOURCE_DIR "/examples/riverside.json"
+
+static void rm_tree(const char *dir)
+{
+    char cmd[4300];
+    assert_true(strncmp(dir, "/tmp/caseload-test-", 19) == 0 && strchr(dir, '\'') == NULL);
+    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Replaces the first occurrence of from in *text by to (the test fails when absent). */
+static void replace(char **text, const char *from, const char *to)
+{
+    char *at = strstr(*text, from);
+    if (at == NULL)
+        fail_msg("text lacks \"%s\"", from);
+    size_t pre = (size_t)(at - *text), fl = strlen(from), tl = strlen(to), rest = strlen(at + fl);
+    char *n = malloc(pre + tl + rest + 1);
+    assert_non_null(n);
+    memcpy(n, *text, pre);
+    memcpy(n + pre, to, tl);
+    memcpy(n + pre + tl, at + fl, rest + 1);
+    free(*text);
+    *text = n;
+}
+
+/* Writes dir/name: the example agency with one edit (from -> to). */
+static void edited_riverside(const char *dir, const char *name, const char *from, const char *to)
+{
+    char *text = read_text(RIVERSIDE), path[4200];
+    assert_non_null(text);
+    replace(&text, from, to);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    write_text(path, text);
+    free(text);
+}
+
+/* dir/a.json: an assignment of the example agency as it is now. */
+static void assign_riverside(const char *dir)
+{
+    run_result r = run_cli("assign %s -o %s/a.json --quiet", RIVERSIDE, dir);
+    if (r.status != 0)
+        fail_msg("assign exited %d: %s", r.status, r.err);
+    run_result_dispose(&r);
+}
+
+static int count(const char *text, const char *what)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, what)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* An assignment made before s04 left: s04's clients would be visited by someone inactive. The schedule
+ * refuses it with exit 3, names the file and lists every client concerned, and writes nothing. */
+static void test_assignment_breaking_rules(void **state)
+{
+    (void)state;
+    char *dir = temp_dir(), path[4200];
+    assign_riverside(dir);
+    edited_riverside(dir, "gone.json", "{\"id\": \"s04\", \"program\": \"SCM\",",
+                     "{\"id\": \"s04\", \"active\": false, \"program\": \"SCM\",");
+    snprintf(path, sizeof path, "%s/a.json", dir);
+    char *plan = read_text(path);
+    int held = count(plan, "\"manager\": \"s04\"");
+    free(plan);
+    assert_true(held > 0);
+    run_result r =
+        run_cli("schedule %s/gone.json --assignment %s/a.json -o %s/s.json --ics %s/ics --quiet", dir, dir, dir, dir);
+    if (r.status != 3)
+        fail_msg("schedule exited %d (expected 3): %s", r.status, r.err);
+    snprintf(path, sizeof path, "%s/a.json: client c006: is assigned to s04, who is not active", dir);
+    if (strstr(r.err, path) == NULL)
+        fail_msg("the message does not name the file and the breach: %s", r.err);
+    if (count(r.err, "who is not active") != held)
+        fail_msg("expected %d breaches, one per client of s04: %s", held, r.err);
+    if (strstr(r.err, "objective") != NULL)
+        fail_msg("an objective value is not a hard rule: %s", r.err);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    assert_false(exists(path));
+    snprintf(path, sizeof path, "%s/ics", dir);
+    assert_false(exists(path));
+    run_result_dispose(&r);
+    rm_tree(dir);
+    free(dir);
+}
+
+/* Contacts made since the assignment change the quotas, not who holds whom: the assignment is used as it
+ * is, without a word. Another state of the instance that keeps every hard rule (a client's acuity changed)
+ * is used too, with a warning naming instance_fingerprint. */
+static void test_assignment_other_state(void **state)
+{
+    (void)state;
+    char *dir = temp_dir();
+    assign_riverside(dir);
+    edited_riverside(dir, "contacts.json", "\"manager\": \"s04\", \"contacts_this_month\": 2",
+                     "\"manager\": \"s04\", \"contacts_this_month\": 3");
+    run_result r = run_cli("schedule %s/contacts.json --assignment %s/a.json -o %s/s.json", dir, dir, dir);
+    if (r.status != 0 || strstr(r.err, "instance_fingerprint") != NULL)
+        fail_msg("contacts only: schedule exited %d: %s", r.status, r.err);
+    run_result_dispose(&r);
+    edited_riverside(dir, "acuity.json", "\"id\": \"c006\", \"program\": \"SCM\", \"acuity\": 1.25",
+                     "\"id\": \"c006\", \"program\": \"SCM\", \"acuity\": 1.5");
+    r = run_cli("schedule %s/acuity.json --assignment %s/a.json -o %s/s2.json", dir, dir, dir);
+    if (r.status != 0 || strstr(r.err, "a.json: instance_fingerprint: warning: ") == NULL)
+        fail_msg("another state: schedule exited %d: %s", r.status, r.err);
+    run_result_dispose(&r);
+    rm_tree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_assignment_breaking_rules),
+        cmocka_unit_test(test_assignment_other_state),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
