@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../model/rules.h"
+#include "../model/verify.h"
 #include "../solver/schedule.h"
 #include "io.h"
 #include "json_util.h"
@@ -220,6 +221,124 @@ static int zone_field(clp_jr *r, const cl_instance *inst, json_t *e, bool *ok)
     return z;
 }
 
+/* Reports e.key, an integer the file states about `what` (e.g. "client c1"), when it differs from actual, the
+ * figure its records give; truth says what that is in words, e.g. "its weekly quota is". */
+static void check_int(clp_jr *r, json_t *e, const char *key, int actual, const char *what, const char *truth)
+{
+    int said = 0;
+    if (!clp_jr_int(r, e, key, &said) || said == actual)
+        return;
+    size_t l = clp_jr_key(r, key);
+    clp_jr_err(r, "%s: says %d, but %s %d", what, said, truth, actual);
+    clp_jr_pop(r, l);
+}
+
+/* clients[] and shortfall[] as stated: each listed client's required (its quota, cl_weekly_quota, as
+ * cl_schedule_finish counts it) and scheduled (the contacts its visits make). Unknown ids were reported when
+ * the records were read. */
+static void check_client_claims(clp_jr *r, json_t *root, const cl_instance *inst, const cl_schedule *s)
+{
+    static const char *const lists[] = {"clients", "shortfall"};
+    const cl_schedule_client *sc = cl_schedule_clients(s);
+    for (int k = 0; k < 2; k++) {
+        json_t *arr = json_object_get(root, lists[k]), *e;
+        size_t i, l = clp_jr_key(r, lists[k]);
+        json_array_foreach (arr, i, e) {
+            json_t *id = json_is_object(e) ? json_object_get(e, "client") : NULL;
+            int c = json_is_string(id) ? cl_instance_find_client(inst, json_string_value(id)) : CL_NONE;
+            if (c < 0)
+                continue;
+            char what[96];
+            snprintf(what, sizeof what, "client %s", inst->clients[c].id);
+            size_t l2 = clp_jr_idx(r, i);
+            check_int(r, e, "required", sc[c].required, what, "its weekly quota is");
+            check_int(r, e, "scheduled", sc[c].scheduled, what, "its visits make");
+            clp_jr_pop(r, l2);
+        }
+        clp_jr_pop(r, l);
+    }
+}
+
+/* One stated staff-day e, staff member st's day d, against the recomputed ones sd[0..n); said marks those met. */
+static void check_staff_day(clp_jr *r, json_t *e, const cl_instance *inst, const cl_staff_day *sd, int n, bool *said,
+                            int st, int d)
+{
+    char what[96];
+    snprintf(what, sizeof what, "%s on %s", inst->staff[st].id, cl_day_names[d]);
+    int k = 0;
+    while (k < n && (sd[k].staff != st || sd[k].day != d))
+        k++;
+    if (k == n) {
+        clp_jr_err(r, "%s: the schedule has no visits that day", what);
+        return;
+    }
+    if (said[k]) {
+        clp_jr_err(r, "%s: listed more than once", what);
+        return;
+    }
+    said[k] = true;
+    check_int(r, e, "visits", sd[k].visits, what, "its visits number");
+    check_int(r, e, "visit_minutes", sd[k].visit_minutes, what, "its visits last");
+    check_int(r, e, "travel_minutes", sd[k].travel_minutes, what, "its route travels");
+    int end = time_field(r, e, "end");
+    if (end >= 0 && end != sd[k].end_min) {
+        size_t l = clp_jr_key(r, "end");
+        clp_jr_err(r, "%s: says %02d:%02d, but its route is back at base at %02d:%02d", what, end / 60, end % 60,
+                   sd[k].end_min / 60, sd[k].end_min % 60);
+        clp_jr_pop(r, l);
+    }
+}
+
+/* staff_days[] as stated, when the file states them, against those recomputed from the visits
+ * (cl_schedule_finish): every staff-day with visits listed once, with its visits, minutes, travel and end. */
+static int check_staff_days(clp_jr *r, json_t *root, const cl_instance *inst, const cl_schedule *s)
+{
+    if (json_object_get(root, "staff_days") == NULL)
+        return CL_OK;
+    int n;
+    const cl_staff_day *sd = cl_schedule_staff_days(s, &n);
+    bool *said = calloc((size_t)n + 1, sizeof *said);
+    if (said == NULL)
+        return CL_ENOMEM;
+    json_t *days = clp_jr_array(r, root, "staff_days"), *e;
+    size_t i, l = clp_jr_key(r, "staff_days");
+    json_array_foreach (days, i, e) {
+        size_t l2 = clp_jr_idx(r, i);
+        if (json_is_object(e)) {
+            int st = staff_field(r, inst, e, "staff", true), d = day_field(r, e, "day");
+            if (st >= 0 && d >= 0)
+                check_staff_day(r, e, inst, sd, n, said, st, d);
+        } else {
+            clp_jr_err(r, "%s where a staff-day is expected (expected an object)", clp_json_type_name(e));
+        }
+        clp_jr_pop(r, l2);
+    }
+    for (int k = 0; k < n && days != NULL; k++)
+        if (!said[k])
+            clp_jr_err(r, "lists no entry for %s on %s, who has %d visit%s that day", inst->staff[sd[k].staff].id,
+                       cl_day_names[sd[k].day], sd[k].visits, sd[k].visits == 1 ? "" : "s");
+    clp_jr_pop(r, l);
+    free(said);
+    return CL_OK;
+}
+
+/* The on-call rota, group by group, as even per FTE as it can be (cl_verify_on_call). */
+static int check_on_call(const cl_instance *inst, const cl_schedule *s, cl_diags *diags)
+{
+    int n;
+    const cl_on_call *oc = cl_schedule_on_call(s, &n);
+    int *who = malloc(((size_t)n + 1) * sizeof *who);
+    if (who == NULL)
+        return CL_ENOMEM;
+    for (int i = 0, j; i < n; i = j) {
+        for (j = i; j < n && oc[j].team == oc[i].team; j++)
+            who[j - i] = oc[j].staff;
+        cl_verify_on_call(inst, oc[i].team, who, j - i, diags);
+    }
+    free(who);
+    return CL_OK;
+}
+
 int cl_schedule_read(cl_schedule **out, cl_schedule_metrics *claimed, bool *has_claimed, const cl_instance *inst,
                      const char *path, cl_diags *diags, cl_error *err)
 {
@@ -341,21 +460,43 @@ int cl_schedule_read(cl_schedule **out, cl_schedule_metrics *claimed, bool *has_
         rc = cl_error_set(err, CL_ENOMEM, path, "out of memory");
         goto done;
     }
+    /* What the file claims besides its records: verify reads schedules through here, so the assignment the
+     * schedule was made for is held to SPEC §4.1-4.2 and every figure it states is compared with the one its
+     * records give (the records themselves are checked against §6.2 by cl_schedule_verify). */
+    cl_verify_schedule_assignment(inst, mgr, peer, diags);
+    check_client_claims(&r, root, inst, s);
+    if (check_staff_days(&r, root, inst, s) != CL_OK || check_on_call(inst, s, diags) != CL_OK) {
+        rc = cl_error_set(err, CL_ENOMEM, path, "out of memory");
+        goto done;
+    }
     json_t *met = json_object_get(root, "metrics");
     if (has_claimed)
         *has_claimed = json_is_object(met);
-    if (json_is_object(met) && claimed) {
+    if (json_is_object(met)) {
+        cl_schedule_metrics said = {0}, m = cl_schedule_metrics_of(s);
         l = clp_jr_key(&r, "metrics");
         double x;
-        clp_jr_int(&r, met, "required", &claimed->required);
-        clp_jr_int(&r, met, "scheduled", &claimed->scheduled);
+        clp_jr_int(&r, met, "required", &said.required);
+        clp_jr_int(&r, met, "scheduled", &said.scheduled);
         if (clp_jr_number(&r, met, "coverage", &x))
-            claimed->coverage = x;
-        if (clp_jr_number(&r, met, "coverage_bound", &x))
-            claimed->coverage_bound = x;
+            said.coverage = x;
         if (clp_jr_number(&r, met, "travel_minutes", &x))
-            claimed->travel_minutes = x;
+            said.travel_minutes = x;
+        /* The bound says no schedule covers more: not below what this one covers, nor above what the days
+         * alone allow (cl_schedule_finish). The other figures are compared by cl_schedule_verify_file. */
+        if (clp_jr_number(&r, met, "coverage_bound", &x)) {
+            said.coverage_bound = x;
+            size_t l2 = clp_jr_key(&r, "coverage_bound");
+            if (x < m.coverage - 1e-3)
+                clp_jr_err(&r, "says %g, below the coverage %g this schedule reaches", x, m.coverage);
+            else if (x > m.coverage_bound + 1e-3)
+                clp_jr_err(&r, "says %g, above %g, the most the clients' days and the staff's working days allow", x,
+                           m.coverage_bound);
+            clp_jr_pop(&r, l2);
+        }
         clp_jr_pop(&r, l);
+        if (claimed)
+            *claimed = said;
     }
     *out = s;
     s = NULL;

@@ -20,9 +20,13 @@ static bool differs(double claimed, double actual, double tol)
     return fabs(claimed - actual) > tol * (1 + fabs(actual));
 }
 
-int cl_verify_assignment(const cl_instance *inst, const cl_assignment *a, cl_diags *b)
+/* The rules of SPEC §4.1-4.2 on who holds each client: manager[c] and peer[c] are staff indices or CL_NONE (no
+ * manager: the client waits). wait_reason[c] is not NULL when the plan puts client c on its waitlist (a client a
+ * plan lists nowhere was reported by its reader); NULL when every client without a manager is waitlisted.
+ * waits says in words where the plan puts a waiting client. */
+static void check_holders(const cl_instance *inst, const int *manager, const int *peer, char *const *wait_reason,
+                          const char *waits, cl_diags *b)
 {
-    size_t before = b->errors;
     int *elig = malloc(((size_t)inst->n_staff + 1) * sizeof(int));
     int *peers = malloc(((size_t)inst->n_staff + 1) * sizeof(int));
     char w[128];
@@ -32,16 +36,14 @@ int cl_verify_assignment(const cl_instance *inst, const cl_assignment *a, cl_dia
     }
     for (int c = 0; c < inst->n_clients; c++) {
         const cl_client *cl = &inst->clients[c];
-        int m = a->manager[c], p = a->peer[c];
+        int m = manager[c], p = peer[c];
         bool relaxed = false, prelaxed = false;
         int n = cl_eligible_managers(inst, c, elig, &relaxed);
         snprintf(w, sizeof w, "client %s", cl->id);
         if (m < 0) {
-            /* (a client in neither list was reported by the plan reader) */
-            if (cl->manager >= 0 && n > 0 && a->wait_reason[c] != NULL)
-                cl_diags_add(b, CL_ERRORSEV, w,
-                             "has manager %s now but is on the waitlist: a current client is never dropped",
-                             inst->staff[cl->manager].id);
+            if (cl->manager >= 0 && n > 0 && (wait_reason == NULL || wait_reason[c] != NULL))
+                cl_diags_add(b, CL_ERRORSEV, w, "has manager %s now but %s: a current client is never dropped",
+                             inst->staff[cl->manager].id, waits);
             continue;
         }
         const char *mid = inst->staff[m].id;
@@ -71,6 +73,15 @@ int cl_verify_assignment(const cl_instance *inst, const cl_assignment *a, cl_dia
             cl_diags_add(b, CL_ERRORSEV, w, "has peer %s, who is not an eligible peer specialist", inst->staff[p].id);
         }
     }
+done:
+    free(elig);
+    free(peers);
+}
+
+int cl_verify_assignment(const cl_instance *inst, const cl_assignment *a, cl_diags *b)
+{
+    size_t before = b->errors;
+    check_holders(inst, a->manager, a->peer, a->wait_reason, "is on the waitlist", b);
     cl_objective o;
     cl_assignment_evaluate(inst, a, &o);
     if (a->has_obj) {
@@ -89,8 +100,73 @@ int cl_verify_assignment(const cl_instance *inst, const cl_assignment *a, cl_dia
             cl_diags_add(b, CL_ERRORSEV, "objective.travel_minutes", "says %g, recomputed %g", s->travel_minutes,
                          o.travel_minutes);
     }
+    return (int)(b->errors - before);
+}
+
+int cl_verify_schedule_assignment(const cl_instance *inst, const int *manager, const int *peer, cl_diags *b)
+{
+    size_t before = b->errors;
+    check_holders(inst, manager, peer, NULL, "is not among the schedule's clients (so waitlisted)", b);
+    return (int)(b->errors - before);
+}
+
+/* The least largest number of on-call days per FTE that any rota of nd days over pool[0..n) reaches. Exact: each
+ * day needs one person and may have anyone of the pool, so days and people form a complete bipartite graph, and
+ * a rota giving each person s at most cap_s days exists exactly when sum cap_s >= nd (a maximum flow from the
+ * days through that graph to the capacities is min(nd, sum cap_s)). A rota whose largest days per FTE is at
+ * most t gives s at most floor(t fte_s) days, and the largest of any rota is some k / fte_s with 1 <= k <= nd;
+ * so the answer is the least such candidate t with sum floor(t fte_s) >= nd (at most 7 n candidates). */
+static double least_most_per_fte(const cl_instance *inst, const int *pool, int n, int nd)
+{
+    double best = HUGE_VAL;
+    for (int i = 0; i < n; i++)
+        for (int k = 1; k <= nd; k++) {
+            double t = k / inst->staff[pool[i]].fte;
+            if (t >= best)
+                break;
+            int room = 0;
+            for (int q = 0; q < n && room < nd; q++)
+                room += (int)floor(t * inst->staff[pool[q]].fte + 1e-9);
+            if (room >= nd)
+                best = t;
+        }
+    return best;
+}
+
+int cl_verify_on_call(const cl_instance *inst, int team, const int *staff, int n, cl_diags *b)
+{
+    size_t before = b->errors;
+    int *pool = malloc(((size_t)inst->n_staff + 1) * sizeof *pool);
+    int *days = calloc((size_t)inst->n_staff + 1, sizeof *days);
+    if (pool == NULL || days == NULL) {
+        cl_diags_add(b, CL_ERRORSEV, "", "out of memory");
+        goto done;
+    }
+    int np = cl_on_call_pool(inst, team, pool), nd = 0, most = CL_NONE;
+    for (int d = 0; d < CL_NDAYS; d++)
+        nd += (int)(inst->policy.on_call_days >> d & 1u);
+    for (int k = 0; k < n; k++) {
+        int s = staff[k];
+        if (s < 0)
+            continue;
+        days[s]++;
+        if (most < 0 || days[s] / inst->staff[s].fte > days[most] / inst->staff[most].fte)
+            most = s;
+    }
+    if (np == 0 || nd == 0 || most < 0)
+        goto done;
+    double least = least_most_per_fte(inst, pool, np, nd), fte = inst->staff[most].fte;
+    /* The same tolerance as the rota's own caps: nobody above floor(least fte + 1e-9) days. */
+    if (days[most] > (int)floor(least * fte + 1e-9)) {
+        char w[128];
+        snprintf(w, sizeof w, "on_call %s", team >= 0 ? inst->teams[team].id : "agency");
+        cl_diags_add(b, CL_ERRORSEV, w,
+                     "%s is on call %d of the %d days, %g per FTE, but a rota as even as possible per FTE gives "
+                     "nobody more than %g per FTE (%d staff may take the group's on-call days)",
+                     inst->staff[most].id, days[most], nd, days[most] / fte, least, np);
+    }
 done:
-    free(elig);
-    free(peers);
+    free(pool);
+    free(days);
     return (int)(b->errors - before);
 }
