@@ -104,6 +104,15 @@ static int popcount(unsigned x)
     return n;
 }
 
+int clp_most_visits(const cl_instance *inst, int c, bool covered, unsigned days, unsigned own, int quota)
+{
+    int n = popcount(days) < quota ? popcount(days) : quota;
+    if (inst->clients[c].program == CL_BLENDED && !covered)
+        while (n > 0 && popcount(own) < inst->policy.blended_primary_share * n - 1e-9)
+            n--;
+    return n;
+}
+
 int clp_day_offset(const cl_instance *inst, int d)
 {
     int y = 0, mo = 0, da = 0;
@@ -266,8 +275,9 @@ int cl_schedule_finish(cl_schedule *s, const cl_instance *inst)
         req += sc->required;
         got += sc->scheduled < sc->required ? sc->scheduled : sc->required;
         if (sc->required > 0) {
-            int p = popcount(clp_possible_days(inst, c, sc->manager, sc->peer));
-            bound += p < sc->required ? p : sc->required;
+            unsigned own = clp_client_days(inst, c) & clp_staff_workdays(inst, sc->manager);
+            bound += clp_most_visits(inst, c, own == 0, clp_possible_days(inst, c, sc->manager, sc->peer), own,
+                                     sc->required);
         }
     }
     for (int k = 0; k < s->n_shorts; k++) {

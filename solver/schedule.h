@@ -153,6 +153,10 @@ bool clp_may_visit(const cl_instance *inst, int c, int m, int s, bool *covering)
 /* Days on which client c (manager m, peer p) could be visited at all, from working days alone; for an
  * ADULT_HOME client with a peer, 0 when no day lets the peer join a visit. */
 unsigned clp_possible_days(const cl_instance *inst, int c, int m, int p);
+/* The most visits client c (manager m, not covered for) can have this week on `days` when m can make those on
+ * `own` of them: its quota, and for a BLENDED client the visits whose primary share (at least
+ * ceil(blended_primary_share x visits) by m, SPEC §6.2) `own` days can carry. */
+int clp_most_visits(const cl_instance *inst, int c, bool covered, unsigned days, unsigned own, int quota);
 /* Records the solve's wall-clock seconds, status and the levels after spread left unproven. */
 void clp_schedule_set_solve_info(cl_schedule *s, double seconds, cl_schedule_status status, unsigned unproven);
 /* The on-call rota (SPEC §6.2): one entry per group and day of policy.on_call_days, even per FTE, no two

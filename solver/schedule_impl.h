@@ -163,6 +163,8 @@ int clp_sched_greedy(ctx *k, comp *g);
 void clp_sched_level1(const ctx *k, const comp *g, double *have, double *most);
 /* Spread of the current choice, and a floor no schedule as good on level 1 goes below. */
 void clp_sched_spread(const ctx *k, const comp *g, int *have, int *floor_);
+/* Level 2 by local moves that keep level 1 and every row of the MIP. Returns 0 or CL_ENOMEM. */
+int clp_sched_spread_moves(ctx *k, comp *g);
 /* Levels 3 and 4 by local moves that keep levels 1 and 2. Returns 0 or CL_ENOMEM. */
 int clp_sched_travel(ctx *k, comp *g);
 

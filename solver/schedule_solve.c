@@ -600,8 +600,13 @@ static int solve_levels(ctx *k, comp *g, double budget_s, double route_s)
     }
     if (clp_mip_add_row(m, cols, vals, nn, have - 1e-6, HUGE_VAL) < 0)
         goto done;
-    /* Level 2: spread, when the choice is above its floor. */
+    /* Level 2: spread, when the choice is above its floor: local moves first, then GLPK, whose bound closes on
+     * whole pairs. */
     int sp, sp_floor;
+    clp_sched_spread(k, g, &sp, &sp_floor);
+    if (sp > sp_floor && (rc = clp_sched_spread_moves(k, g)) != CL_OK)
+        goto done;
+    rc = CL_ENOMEM;
     clp_sched_spread(k, g, &sp, &sp_floor);
     if (sp > sp_floor && n > CL_SCHED_MIP_COLS) {
         k->unproven = true;
@@ -617,8 +622,10 @@ static int solve_levels(ctx *k, comp *g, double budget_s, double route_s)
         if ((rc = start_from(k, g, start)) != CL_OK)
             goto done;
         p.time_limit_s = fmax(0.2, (t_end - clp_now()) * 0.4);
+        p.abs_gap = 0.999;
         if ((rc = clp_mip_solve(m, &p, start, &r)) != CL_OK)
             goto done;
+        p.abs_gap = 0;
         k->limited |= r.status != CLP_MIP_OPTIMAL;
         if (r.status == CLP_MIP_OPTIMAL || r.status == CLP_MIP_TIME_LIMIT)
             read_solution(k, g);

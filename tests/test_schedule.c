@@ -1,6 +1,7 @@
 /* test_schedule.c: caseload schedule (SPEC §6) on hand-made weeks whose best schedule is worked out below,
  * on a generated agency (verify passes, same bytes twice), and the calendars parsed back with libical. */
 #include <dlfcn.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,11 @@ static void test_blended_share(void **state)
     assert_non_null(strstr(sh[0].reason, "s1"));
     assert_non_null(strstr(sh[0].reason, "mon, wed"));
     assert_non_null(strstr(sh[0].reason, "blended_primary_share"));
+    /* The bound counts the share too: s1 works 2 of the client's days, so 2 of its 4 visits are all a week
+     * can hold (3 of 4 would need 3 by s1). */
+    cl_schedule_metrics met = cl_schedule_metrics_of(s);
+    assert_true(fabs(met.coverage_bound - 0.5) < 1e-9);
+    assert_true(fabs(met.coverage - 0.5) < 1e-9);
     cl_schedule_free(s);
     cl_instance_free(inst);
     cleanup(dir);
