@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../solver/schedule.h"
 #include "io.h"
@@ -183,31 +184,69 @@ static char *calendar(const cl_instance *inst, const cl_schedule *s, int st)
     return b.p;
 }
 
+/* The calendars are written as a set: each one first into a staging folder inside dir (through cl_write_file,
+ * so each file is whole), then all renamed into place: renames need no space, and a name taken by a folder is
+ * found before. A failure before the renames leaves dir as it was (a folder made for them is removed again). */
 int cl_schedule_write_ics(const cl_instance *inst, const cl_schedule *s, const char *dir, cl_error *err)
 {
     struct stat sb;
+    bool made = false;
     if (stat(dir, &sb) != 0) {
         if (errno != ENOENT || mkdir(dir, 0700) != 0)
             return cl_error_set(err, CL_EIO, dir, "cannot create the calendar folder: %s", strerror(errno));
+        made = true;
     } else if (!S_ISDIR(sb.st_mode)) {
         return cl_error_set(err, CL_EIO, dir, "not a folder (expected a folder for the calendars)");
     }
-    for (int st = 0; st < inst->n_staff; st++) {
-        const char *id = inst->staff[st].id;
-        /* Ids are validated on input; checked again so that no name can leave the folder. */
-        if (!cl_id_valid(id))
-            return cl_error_set(err, CL_EIO, dir, "staff id \"%.64s\" cannot be a file name", id);
-        size_t n = strlen(dir) + strlen(id) + 8;
-        char *path = malloc(n);
-        if (path == NULL)
-            return cl_error_set(err, CL_ENOMEM, dir, "out of memory");
-        snprintf(path, n, "%s/%s.ics", dir, id);
-        char *text = calendar(inst, s, st);
-        int rc = text ? cl_write_file(path, text, err) : cl_error_set(err, CL_ENOMEM, path, "out of memory");
-        free(text);
-        free(path);
-        if (rc != CL_OK)
-            return rc;
+    int rc = CL_OK;
+    size_t n = strlen(dir) + 96; /* dir/.caseload-ics-XXXXXX/<id of at most 64>.ics */
+    char *stage = malloc(n), *from = malloc(n), *to = malloc(n);
+    if (stage == NULL || from == NULL || to == NULL) {
+        rc = cl_error_set(err, CL_ENOMEM, dir, "out of memory");
+        goto done;
     }
-    return CL_OK;
+    stage[0] = '\0';
+    /* Ids are validated on input; checked again so that no name can leave the folder. */
+    for (int st = 0; st < inst->n_staff; st++)
+        if (!cl_id_valid(inst->staff[st].id)) {
+            rc = cl_error_set(err, CL_EIO, dir, "staff id \"%.64s\" cannot be a file name", inst->staff[st].id);
+            goto done;
+        }
+    snprintf(stage, n, "%s/.caseload-ics-XXXXXX", dir);
+    if (mkdtemp(stage) == NULL) {
+        rc = cl_error_set(err, CL_EIO, dir, "cannot create a staging folder in it: %s", strerror(errno));
+        stage[0] = '\0';
+        goto done;
+    }
+    for (int st = 0; st < inst->n_staff && rc == CL_OK; st++) {
+        snprintf(to, n, "%s/%s.ics", dir, inst->staff[st].id);
+        snprintf(from, n, "%s/%s.ics", stage, inst->staff[st].id);
+        if (lstat(to, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            rc = cl_error_set(err, CL_EIO, to, "is a folder (expected a calendar file or nothing)");
+            break;
+        }
+        char *text = calendar(inst, s, st);
+        rc = text ? cl_write_file(from, text, err) : cl_error_set(err, CL_ENOMEM, from, "out of memory");
+        free(text);
+    }
+    for (int st = 0; st < inst->n_staff && rc == CL_OK; st++) {
+        snprintf(to, n, "%s/%s.ics", dir, inst->staff[st].id);
+        snprintf(from, n, "%s/%s.ics", stage, inst->staff[st].id);
+        if (rename(from, to) != 0)
+            rc = cl_error_set(err, CL_EIO, to, "cannot move the calendar into place: %s", strerror(errno));
+    }
+done:
+    if (stage != NULL && stage[0] != '\0') {
+        for (int st = 0; st < inst->n_staff; st++) {
+            snprintf(from, n, "%s/%s.ics", stage, inst->staff[st].id);
+            unlink(from); /* what a failure left; after the renames, nothing */
+        }
+        rmdir(stage);
+    }
+    if (rc != CL_OK && made)
+        rmdir(dir);
+    free(stage);
+    free(from);
+    free(to);
+    return rc;
 }

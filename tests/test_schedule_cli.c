@@ -1,5 +1,6 @@
 /* test_schedule_cli.c: caseload schedule as a command (SPEC §2, §6): an --assignment is checked against the
- * instance as it is now. */
+ * instance as it is now, a calendar folder that cannot be used fails before anything is written, and
+ * calendars are written as a whole set. */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <stdio.h>
@@ -129,11 +130,72 @@ static void test_assignment_other_state(void **state)
     free(dir);
 }
 
+/* A calendar folder that cannot be used (a file is in its place; its parent does not exist) is an I/O
+ * failure found before solving: exit 1 and the plan is not written. */
+static void test_ics_folder_unusable(void **state)
+{
+    (void)state;
+    char *dir = temp_dir(), path[4200];
+    snprintf(path, sizeof path, "%s/notadir", dir);
+    write_text(path, "");
+    static const char *const folders[] = {"%s/notadir", "%s/none/deep/cal", "%s/notadir/cal"};
+    for (size_t k = 0; k < sizeof folders / sizeof folders[0]; k++) {
+        char ics[4200];
+        snprintf(ics, sizeof ics, folders[k], dir);
+        run_result r = run_cli("schedule %s -o %s/o1.json --ics %s --quiet", RIVERSIDE, dir, ics);
+        if (r.status != 1 || strstr(r.err, ics) == NULL)
+            fail_msg("--ics %s: schedule exited %d (expected 1): %s", ics, r.status, r.err);
+        run_result_dispose(&r);
+        snprintf(path, sizeof path, "%s/o1.json", dir);
+        if (exists(path))
+            fail_msg("--ics %s: the plan was written", ics);
+    }
+    rm_tree(dir);
+    free(dir);
+}
+
+/* The names in dir, hidden ones included, but not . and ..; returns how many, first in *first. */
+static int entries(const char *dir, char *first, size_t n)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    int k = 0;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && k++ == 0)
+            snprintf(first, n, "%s", e->d_name);
+    closedir(d);
+    return k;
+}
+
+/* Calendars are a set: when one cannot be written (the last staff member's name is taken by a folder), none
+ * is, and no staging file is left behind. */
+static void test_ics_whole_set(void **state)
+{
+    (void)state;
+    char *dir = temp_dir(), ics[4200], path[4400], first[256];
+    snprintf(ics, sizeof ics, "%s/ics", dir);
+    assert_int_equal(mkdir(ics, 0700), 0);
+    snprintf(path, sizeof path, "%s/s18.ics", ics);
+    assert_int_equal(mkdir(path, 0700), 0);
+    run_result r = run_cli("schedule %s --ics %s --quiet", RIVERSIDE, ics);
+    if (r.status != 1 || strstr(r.err, "s18.ics") == NULL)
+        fail_msg("schedule exited %d (expected 1): %s", r.status, r.err);
+    run_result_dispose(&r);
+    if (entries(ics, first, sizeof first) != 1)
+        fail_msg("calendars were written although one could not be (%s ...)", first);
+    rmdir(path);
+    rm_tree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_assignment_breaking_rules),
         cmocka_unit_test(test_assignment_other_state),
+        cmocka_unit_test(test_ics_folder_unusable),
+        cmocka_unit_test(test_ics_whole_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
