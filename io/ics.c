@@ -125,7 +125,8 @@ static char *calendar(const cl_instance *inst, const cl_schedule *s, int st)
     line(&b, "VERSION:2.0");
     line(&b, "PRODID:-//caseload//caseload schedule %s//EN", CL_VERSION);
     line(&b, "CALSCALE:GREGORIAN");
-    line(&b, "METHOD:PUBLISH");
+    /* No METHOD: a file is not an iTIP message (RFC 5545 §3.7.2), and METHOD:PUBLISH would require an
+     * ORGANIZER in every event (RFC 5546 §3.2.1), i.e. a person where clients and staff go by id only. */
     text_value(esc, sizeof esc, id);
     line(&b, "X-WR-CALNAME:caseload %s", esc);
     int n;

@@ -1,6 +1,6 @@
 /* test_schedule_cli.c: caseload schedule as a command (SPEC §2, §6): an --assignment is checked against the
  * instance as it is now, a calendar folder that cannot be used fails before anything is written, and
- * calendars are written as a whole set. */
+ * calendars are written as a whole set and pass libical's RFC 5545 restrictions. */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <stdio.h>
@@ -189,13 +189,61 @@ static void test_ics_whole_set(void **state)
     free(dir);
 }
 
+/* libical, loaded at run time (the build needs nothing new). */
+typedef void *(*parse_fn)(const char *);
+typedef int (*check_fn)(void *);
+typedef int (*count_fn)(void *);
+typedef char *(*text_fn)(void *);
+typedef void (*free_fn)(void *);
+
+/* Every calendar of the example agency parses and passes icalrestriction_check with no error: RFC 5545's
+ * rules for each property of each component (a METHOD would bring iTIP's, e.g. an ORGANIZER per event). */
+static void test_ics_restrictions(void **state)
+{
+    (void)state;
+    void *lib = dlopen("libical.so.3", RTLD_NOW);
+    if (lib == NULL)
+        skip();
+    parse_fn parse = (parse_fn)dlsym(lib, "icalparser_parse_string");
+    check_fn check = (check_fn)dlsym(lib, "icalrestriction_check");
+    count_fn errors = (count_fn)dlsym(lib, "icalcomponent_count_errors");
+    text_fn as_text = (text_fn)dlsym(lib, "icalcomponent_as_ical_string");
+    free_fn cfree = (free_fn)dlsym(lib, "icalcomponent_free");
+    assert_true(parse && check && errors && as_text && cfree);
+    char *dir = temp_dir(), ics[4200], first[256];
+    snprintf(ics, sizeof ics, "%s/ics", dir);
+    run_result r = run_cli("schedule %s -o %s/s.json --ics %s --quiet", RIVERSIDE, dir, ics);
+    if (r.status != 0)
+        fail_msg("schedule exited %d: %s", r.status, r.err);
+    run_result_dispose(&r);
+    cl_instance *inst = load_instance(RIVERSIDE);
+    if (entries(ics, first, sizeof first) != inst->n_staff)
+        fail_msg("expected one calendar per staff member and nothing else (%s ...)", first);
+    for (int s = 0; s < inst->n_staff; s++) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s.ics", ics, inst->staff[s].id);
+        char *text = read_text(path);
+        assert_non_null(text);
+        void *cal = parse(text);
+        assert_non_null(cal);
+        int ok = check(cal);
+        if (!ok || errors(cal) != 0)
+            fail_msg("%s breaks RFC 5545 restrictions:\n%.1500s", path, as_text(cal));
+        cfree(cal);
+        free(text);
+    }
+    /* libical stays loaded: its buffers stay reachable (no dlclose), so leak checks see no loss. */
+    cl_instance_free(inst);
+    rm_tree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_assignment_breaking_rules),
-        cmocka_unit_test(test_assignment_other_state),
-        cmocka_unit_test(test_ics_folder_unusable),
-        cmocka_unit_test(test_ics_whole_set),
+        cmocka_unit_test(test_assignment_breaking_rules), cmocka_unit_test(test_assignment_other_state),
+        cmocka_unit_test(test_ics_folder_unusable),       cmocka_unit_test(test_ics_whole_set),
+        cmocka_unit_test(test_ics_restrictions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
