@@ -206,6 +206,47 @@ int cl_on_call_pool(const cl_instance *inst, int t, int *out)
     return n;
 }
 
+double cl_on_call_least_most(const cl_instance *inst, const int *pool, int n, int nd)
+{
+    double best = HUGE_VAL;
+    for (int i = 0; i < n; i++)
+        for (int k = 1; k <= nd; k++) {
+            double t = k / inst->staff[pool[i]].fte;
+            if (t >= best)
+                break;
+            int room = 0;
+            for (int q = 0; q < n && room < nd; q++)
+                room += (int)floor(t * inst->staff[pool[q]].fte + 1e-9);
+            if (room >= nd)
+                best = t;
+        }
+    return best;
+}
+
+int cl_on_call_floors(const cl_instance *inst, const int *pool, int n, int nd, const int *cap, int *lo)
+{
+    double best = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = 1; k <= cap[i]; k++) {
+            double t = k / inst->staff[pool[i]].fte;
+            if (t <= best)
+                continue;
+            int sum = 0;
+            bool ok = true;
+            for (int q = 0; q < n && ok; q++) {
+                int need = (int)ceil(t * inst->staff[pool[q]].fte - 1e-9);
+                ok = need <= cap[q];
+                sum += need;
+            }
+            if (ok && sum <= nd)
+                best = t;
+        }
+    int sum = 0;
+    for (int q = 0; q < n; q++)
+        sum += lo[q] = (int)ceil(best * inst->staff[pool[q]].fte - 1e-9);
+    return sum;
+}
+
 const char *cl_on_call_none_reason(int t)
 {
     return t >= 0 ? "no active member of the team takes on-call (each is inactive or has on_call false)"

@@ -77,6 +77,18 @@ void cl_team_mix(const cl_instance *inst, int t, int *icm, int *scm);
  * (t = CL_NONE) the active case managers with on_call outside teams, or any such manager when none is
  * outside a team. Writes staff indices to out (room for n_staff) and returns how many. */
 int cl_on_call_pool(const cl_instance *inst, int t, int *out);
+/* On-call evenness per FTE (SPEC §6.2), exact. The least largest number of on-call days per FTE that any rota of
+ * nd days over pool[0..n) reaches. Exact: each day needs one person and may have anyone of the pool, so days
+ * and people form a complete bipartite graph, and a rota giving each person s at most cap_s days exists exactly when
+ * sum cap_s >= nd (a maximum flow from the days through that graph to the capacities is min(nd, sum cap_s)). A rota
+ * whose largest days per FTE is at most t gives s at most floor(t fte_s) days, and the largest of any rota is some k /
+ * fte_s with 1 <= k <= nd; so the answer is the least such candidate t with sum floor(t fte_s) >= nd (at most 7 n
+ * candidates). */
+double cl_on_call_least_most(const cl_instance *inst, const int *pool, int n, int nd);
+/* Given at most cap[s] days each (cap from cl_on_call_least_most), the most the fewest days per FTE can be:
+ * the largest t = k / fte_s with every lo_s = ceil(t fte_s) <= cap_s and sum lo_s <= nd (by the same argument,
+ * exactly when a rota with lo_s <= days_s <= cap_s exists). Fills lo[0..n) and returns its sum. */
+int cl_on_call_floors(const cl_instance *inst, const int *pool, int n, int nd, const int *cap, int *lo);
 /* Why nobody is on call for group t when its pool is empty, in plain words. */
 const char *cl_on_call_none_reason(int t);
 

@@ -110,29 +110,6 @@ int cl_verify_schedule_assignment(const cl_instance *inst, const int *manager, c
     return (int)(b->errors - before);
 }
 
-/* The least largest number of on-call days per FTE that any rota of nd days over pool[0..n) reaches. Exact: each
- * day needs one person and may have anyone of the pool, so days and people form a complete bipartite graph, and
- * a rota giving each person s at most cap_s days exists exactly when sum cap_s >= nd (a maximum flow from the
- * days through that graph to the capacities is min(nd, sum cap_s)). A rota whose largest days per FTE is at
- * most t gives s at most floor(t fte_s) days, and the largest of any rota is some k / fte_s with 1 <= k <= nd;
- * so the answer is the least such candidate t with sum floor(t fte_s) >= nd (at most 7 n candidates). */
-static double least_most_per_fte(const cl_instance *inst, const int *pool, int n, int nd)
-{
-    double best = HUGE_VAL;
-    for (int i = 0; i < n; i++)
-        for (int k = 1; k <= nd; k++) {
-            double t = k / inst->staff[pool[i]].fte;
-            if (t >= best)
-                break;
-            int room = 0;
-            for (int q = 0; q < n && room < nd; q++)
-                room += (int)floor(t * inst->staff[pool[q]].fte + 1e-9);
-            if (room >= nd)
-                best = t;
-        }
-    return best;
-}
-
 int cl_verify_on_call(const cl_instance *inst, int team, const int *staff, int n, cl_diags *b)
 {
     size_t before = b->errors;
@@ -155,7 +132,7 @@ int cl_verify_on_call(const cl_instance *inst, int team, const int *staff, int n
     }
     if (np == 0 || nd == 0 || most < 0)
         goto done;
-    double least = least_most_per_fte(inst, pool, np, nd), fte = inst->staff[most].fte;
+    double least = cl_on_call_least_most(inst, pool, np, nd), fte = inst->staff[most].fte;
     /* The same tolerance as the rota's own caps: nobody above floor(least fte + 1e-9) days. */
     if (days[most] > (int)floor(least * fte + 1e-9)) {
         char w[128];

@@ -7,28 +7,9 @@
 #include "backend.h"
 #include "schedule.h"
 
-/* Solves one group's rota over the eligible staff pool[0..n) and adds it to s. */
-/* The least possible "most on-call days per FTE" for nd days over the pool: the smallest v = k / fte_i with
- * sum_i floor(v fte_i) >= nd. */
-static double least_max_per_fte(const cl_instance *inst, const int *pool, int n, int nd)
-{
-    double best = HUGE_VAL;
-    for (int i = 0; i < n; i++)
-        for (int k = 1; k <= nd; k++) {
-            double v = k / inst->staff[pool[i]].fte;
-            if (v >= best)
-                break;
-            int cover = 0;
-            for (int q = 0; q < n && cover < nd; q++)
-                cover += (int)floor(v * inst->staff[pool[q]].fte + 1e-9);
-            if (cover >= nd)
-                best = v;
-        }
-    return best;
-}
-
-/* Solves one group's rota over the eligible staff pool[0..n) and adds it to s. Level 1 (evenness per FTE)
- * is computed exactly above and becomes a cap per person; level 2 (days in a row) is a small MIP. */
+/* Solves one group's rota over the eligible staff pool[0..n) and adds it to s. Level 1 (evenness per FTE) is
+ * computed exactly (model/rules.h): the least largest days per FTE, a cap per person, then the most the fewest
+ * can have, a floor per person; level 2 (days in a row) is a small MIP within them. */
 static int group_rota(cl_schedule *s, const cl_instance *inst, int team, const int *pool, int n, double limit_s)
 {
     unsigned days = inst->policy.on_call_days & 0x7fu;
@@ -46,21 +27,22 @@ static int group_rota(cl_schedule *s, const cl_instance *inst, int team, const i
         }
         return CL_OK;
     }
-    double most = least_max_per_fte(inst, pool, n, nd);
+    double most = cl_on_call_least_most(inst, pool, n, nd);
     int rc = CL_ENOMEM;
     clp_mip *m = clp_mip_new();
     int *x = malloc((size_t)n * CL_NDAYS * sizeof *x);
     int *cols = malloc(((size_t)n * CL_NDAYS + 2) * sizeof *cols);
     double *vals = malloc(((size_t)n * CL_NDAYS + 2) * sizeof *vals);
-    int *cap = malloc(((size_t)n + 1) * sizeof *cap);
+    int *cap = malloc(((size_t)n + 1) * sizeof *cap), *lo = malloc(((size_t)n + 1) * sizeof *lo);
     double *start = NULL;
-    if (!m || !x || !cols || !vals || !cap)
+    if (!m || !x || !cols || !vals || !cap || !lo)
         goto done;
     for (int i = 0; i < n; i++) {
         cap[i] = (int)floor(most * inst->staff[pool[i]].fte + 1e-9);
         for (int q = 0; q < nd; q++)
             x[i * CL_NDAYS + q] = clp_mip_add_col(m, 0, cap[i] > 0 ? 1 : 0, true);
     }
+    cl_on_call_floors(inst, pool, n, nd, cap, lo);
     for (int q = 0; q < nd; q++) {
         for (int i = 0; i < n; i++) {
             cols[i] = x[i * CL_NDAYS + q];
@@ -73,7 +55,7 @@ static int group_rota(cl_schedule *s, const cl_instance *inst, int team, const i
             cols[q] = x[i * CL_NDAYS + q];
             vals[q] = 1;
         }
-        clp_mip_add_row(m, cols, vals, nd, -HUGE_VAL, cap[i]);
+        clp_mip_add_row(m, cols, vals, nd, lo[i], cap[i]);
     }
     /* Days in a row: cons >= x[i][q] + x[i][q+1] - 1 for consecutive on-call days. */
     for (int i = 0; i < n; i++)
@@ -84,7 +66,7 @@ static int group_rota(cl_schedule *s, const cl_instance *inst, int team, const i
                 clp_mip_add_row(m, cc, vv, 3, -HUGE_VAL, 1);
                 clp_mip_set_obj(m, cc[2], 1);
             }
-    /* A start: each day to the first person with room, in turn. */
+    /* A start: each day to the next person below their floor, else with room, in turn. */
     start = calloc((size_t)clp_mip_ncols(m) + 1, sizeof *start);
     if (start == NULL)
         goto done;
@@ -92,11 +74,14 @@ static int group_rota(cl_schedule *s, const cl_instance *inst, int team, const i
     if (used == NULL)
         goto done;
     for (int q = 0, i = 0; q < nd; q++) {
-        for (int tries = 0; tries < n && used[i] >= cap[i]; tries++)
-            i = (i + 1) % n;
-        start[x[i * CL_NDAYS + q]] = 1;
-        used[i]++;
-        i = (i + 1) % n;
+        int who = -1;
+        for (int pass = 0; pass < 2 && who < 0; pass++)
+            for (int tries = 0; tries < n && who < 0; tries++)
+                if (used[(i + tries) % n] < (pass == 0 ? lo : cap)[(i + tries) % n])
+                    who = (i + tries) % n;
+        start[x[who * CL_NDAYS + q]] = 1;
+        used[who]++;
+        i = (who + 1) % n;
     }
     free(used);
     /* The helper columns follow the x columns, in the order they were made. */
@@ -130,6 +115,7 @@ done:
     free(cols);
     free(vals);
     free(cap);
+    free(lo);
     free(start);
     return rc;
 }

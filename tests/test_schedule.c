@@ -388,6 +388,34 @@ static void test_rota_part_timer(void **state)
     cleanup(dir);
 }
 
+/* The agency's seven days over a1 (1.0 FTE), a2 and a3 (0.5 FTE each). The most per FTE is least at 4 (caps 4, 2
+ * and 2 days; at any t below 4 the caps floor(t fte) add up to at most 3 + 1 + 1 = 5 < 7). Within those caps the
+ * fewest per FTE can reach 3 (a1 3 days, a2 and a3 2 each: 3, 4 and 4 per FTE, seven days in all), not 4 (4 + 2 +
+ * 2 > 7); so a1 3, a2 2, a3 2, where a rota even only in its most could give a1 4 and a3 1 (4, 4 and 2 per FTE).
+ * Three days of seven for a1 and two each for the others can alternate: no days in a row. */
+static void test_rota_even_beyond_most(void **state)
+{
+    (void)state;
+    char *dir = temp_dir();
+    cl_instance *inst;
+    cl_schedule *s = schedule_case("rota-even", dir, &inst);
+    int n;
+    const cl_on_call *o = cl_schedule_on_call(s, &n);
+    assert_int_equal(n, 7);
+    int count[3] = {0}, in_a_row = 0;
+    for (int i = 0; i < n; i++) {
+        count[o[i].staff]++;
+        in_a_row += i > 0 && o[i].staff == o[i - 1].staff && o[i].day == o[i - 1].day + 1;
+    }
+    assert_int_equal(count[cl_instance_find_staff(inst, "a1")], 3);
+    assert_int_equal(count[cl_instance_find_staff(inst, "a2")], 2);
+    assert_int_equal(count[cl_instance_find_staff(inst, "a3")], 2);
+    assert_int_equal(in_a_row, 0);
+    cl_schedule_free(s);
+    cl_instance_free(inst);
+    cleanup(dir);
+}
+
 /* Team bt1 has nobody who may be on call (s1 on_call false, s2 inactive): its days name nobody and say why,
  * and verify accepts that; the agency's days go to s3. */
 static void test_rota_nobody(void **state)
@@ -725,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_joint_visit),
         cmocka_unit_test(test_blended_share),
         cmocka_unit_test(test_rota_part_timer),
+        cmocka_unit_test(test_rota_even_beyond_most),
         cmocka_unit_test(test_rota_nobody),
         cmocka_unit_test(test_verify_catches_breaches),
         cmocka_unit_test(test_bad_assignment),
