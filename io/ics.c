@@ -115,11 +115,20 @@ static void date_of(const cl_instance *inst, int wd, int extra, char out[16])
     snprintf(out, 16, "%04d%02d%02d", y % 10000, m % 100, d % 100);
 }
 
+/* The local date and time of minute min after midnight of week day wd, as YYYYMMDDTHHMMSS: a visit that ends
+ * at midnight ends at 00:00 of the next date. */
+static void date_time(const cl_instance *inst, int wd, int min, char out[48])
+{
+    char date[16];
+    date_of(inst, wd, min / (24 * 60), date);
+    snprintf(out, 48, "%sT%02d%02d00", date, min % (24 * 60) / 60, min % 60);
+}
+
 static char *calendar(const cl_instance *inst, const cl_schedule *s, int st)
 {
     sbuf b = {0};
     const char *id = inst->staff[st].id;
-    char stamp[16], date[16], next[16], esc[512], esc2[512];
+    char stamp[16], date[16], next[16], start[48], end[48], esc[512], esc2[512];
     date_of(inst, 0, -clp_day_offset(inst, 0), stamp); /* the week's start date */
     line(&b, "BEGIN:VCALENDAR");
     line(&b, "VERSION:2.0");
@@ -135,12 +144,13 @@ static char *calendar(const cl_instance *inst, const cl_schedule *s, int st)
         if (v[i].staff != st)
             continue;
         const char *cid = inst->clients[v[i].client].id;
-        date_of(inst, v[i].day, 0, date);
+        date_time(inst, v[i].day, v[i].start_min, start);
+        date_time(inst, v[i].day, v[i].end_min, end);
         line(&b, "BEGIN:VEVENT");
         line(&b, "UID:visit-%s-%s-%s-%s@caseload", stamp, id, cl_day_names[v[i].day], cid);
         line(&b, "DTSTAMP:%sT000000Z", stamp);
-        line(&b, "DTSTART:%sT%02d%02d00", date, (v[i].start_min / 60) % 24, v[i].start_min % 60);
-        line(&b, "DTEND:%sT%02d%02d00", date, (v[i].end_min / 60) % 24, v[i].end_min % 60);
+        line(&b, "DTSTART:%s", start);
+        line(&b, "DTEND:%s", end);
         text_value(esc, sizeof esc, cid);
         if (v[i].joint_with >= 0) {
             text_value(esc2, sizeof esc2, inst->staff[v[i].joint_with].id);

@@ -1,6 +1,7 @@
 /* test_schedule_cli.c: caseload schedule as a command (SPEC §2, §6): an --assignment is checked against the
- * instance as it is now, a calendar folder that cannot be used fails before anything is written, and
- * calendars are written as a whole set and pass libical's RFC 5545 restrictions. */
+ * instance as it is now, a calendar folder that cannot be used fails before anything is written, calendars
+ * are written as a whole set and pass libical's RFC 5545 restrictions, and a staff-day cannot run past
+ * midnight (a visit may end at it). */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <stdio.h>
@@ -238,12 +239,80 @@ static void test_ics_restrictions(void **state)
     free(dir);
 }
 
+/* A staff-day that would run past midnight is invalid input for every command, schedule included: exit 3,
+ * the JSON path and the rule, nothing written. (check and assign: tests/data/invalid/day-past-midnight.) */
+static void test_day_past_midnight(void **state)
+{
+    (void)state;
+    char *dir = temp_dir(), path[4200];
+    edited_riverside(dir, "late.json", "\"day_start\": \"09:00\"", "\"day_start\": \"20:00\"");
+    run_result r = run_cli("schedule %s/late.json -o %s/s.json --ics %s/ics", dir, dir, dir);
+    if (r.status != 3 ||
+        strstr(r.err, "late.json: staff[2].minutes.mon: day_start 20:00 plus 480 minutes runs past midnight") == NULL)
+        fail_msg("schedule exited %d (expected 3): %s", r.status, r.err);
+    run_result_dispose(&r);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    assert_false(exists(path));
+    snprintf(path, sizeof path, "%s/ics", dir);
+    assert_false(exists(path));
+    /* A day of 480 minutes from 16:00 ends at midnight: valid. */
+    edited_riverside(dir, "midnight.json", "\"day_start\": \"09:00\"", "\"day_start\": \"16:00\"");
+    r = run_cli("check %s/midnight.json", dir);
+    if (r.status != 0)
+        fail_msg("a day that ends at midnight: check exited %d: %s", r.status, r.err);
+    run_result_dispose(&r);
+    rm_tree(dir);
+    free(dir);
+}
+
+/* A visit that ends at midnight ends at 00:00 of the next date in its calendar, never before it starts. */
+static void test_ics_ends_at_midnight(void **state)
+{
+    (void)state;
+    char *dir = temp_dir(), path[4200];
+    cl_instance *inst = load_instance(CL_TEST_DATA "/valid/minimal/input.json");
+    inst->day_start_min = 23 * 60;
+    int *mgr = calloc((size_t)inst->n_clients, sizeof *mgr), *peer = calloc((size_t)inst->n_clients, sizeof *peer);
+    assert_true(mgr && peer);
+    for (int c = 0; c < inst->n_clients; c++) {
+        mgr[c] = inst->clients[c].manager;
+        peer[c] = CL_NONE;
+    }
+    cl_schedule *s = cl_schedule_new(inst, mgr, peer);
+    assert_non_null(s);
+    cl_visit v = {.client = 0,
+                  .staff = mgr[0],
+                  .day = 0,
+                  .start_min = 23 * 60,
+                  .end_min = 24 * 60,
+                  .zone = CL_NONE,
+                  .joint_with = CL_NONE,
+                  .covering_for = CL_NONE};
+    assert_int_equal(cl_schedule_add_visit(s, &v), CL_OK);
+    assert_int_equal(cl_schedule_finish(s, inst), CL_OK);
+    cl_error err = {0};
+    assert_int_equal(cl_schedule_write_ics(inst, s, dir, &err), CL_OK);
+    snprintf(path, sizeof path, "%s/%s.ics", dir, inst->staff[mgr[0]].id);
+    char *text = read_text(path);
+    assert_non_null(text);
+    if (strstr(text, "DTSTART:20261123T230000\r\nDTEND:20261124T000000\r\n") == NULL)
+        fail_msg("the visit does not end at the next midnight:\n%s", text);
+    free(text);
+    cl_schedule_free(s);
+    cl_instance_free(inst);
+    free(mgr);
+    free(peer);
+    rm_tree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_assignment_breaking_rules), cmocka_unit_test(test_assignment_other_state),
         cmocka_unit_test(test_ics_folder_unusable),       cmocka_unit_test(test_ics_whole_set),
-        cmocka_unit_test(test_ics_restrictions),
+        cmocka_unit_test(test_ics_restrictions),          cmocka_unit_test(test_day_past_midnight),
+        cmocka_unit_test(test_ics_ends_at_midnight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
