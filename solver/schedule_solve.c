@@ -1306,6 +1306,34 @@ static void days_text(char *buf, size_t sz, unsigned mask)
         snprintf(buf, sz, "none");
 }
 
+/* Who could see client c (manager m) on `days` but did not, in plain words: each such visitor with its days
+ * among them, those too short for the visit and its travel even alone marked ("s3 on tue, wed; s5 on wed (too
+ * short for the visit)"). */
+static void visitors_text(const ctx *k, int c, int m, unsigned days, char *buf, size_t sz)
+{
+    const cl_instance *inst = k->inst;
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int s = 0; s < inst->n_staff; s++) {
+        bool cov;
+        unsigned d = days & clp_staff_workdays(inst, s), short_days = 0;
+        if (d == 0 || !clp_may_visit(inst, c, m, s, &cov))
+            continue;
+        for (int x = 0; x < CL_NDAYS; x++)
+            if ((d >> x & 1u) && !joint_fits(k, c, s, s, x)) /* (with itself as the partner: the visit alone) */
+                short_days |= 1u << x;
+        char dd[64];
+        days_text(dd, sizeof dd, d);
+        n += (size_t)snprintf(buf + n, n < sz ? sz - n : 0, "%s%s on %s%s", n ? "; " : "", inst->staff[s].id, dd,
+                              short_days == d ? " (too short for the visit and its travel)" : "");
+        if (n >= sz)
+            return;
+    }
+}
+
+/* Why client c has fewer visits than its quota, in plain words: the days (its days against its visitors' working
+ * days, a joint day with its peer, the Blended primary share) and, when it has fewer visits even than its days
+ * allow, the staff members whose time on the other days is taken. */
 static void shortfall_reason(ctx *k, int c, unsigned visited, char *buf, size_t sz)
 {
     const cl_instance *inst = k->inst;
@@ -1314,7 +1342,7 @@ static void shortfall_reason(ctx *k, int c, unsigned visited, char *buf, size_t 
     const char *mid = inst->staff[m].id;
     unsigned cd = clp_client_days(inst, c), md = clp_staff_workdays(inst, m);
     unsigned poss = clp_possible_days(inst, c, m, p);
-    char dc[64], dm[64], dp[64], dv[64];
+    char dc[64], dm[64], dp[64], dv[64], who[320];
     days_text(dc, sizeof dc, cd);
     days_text(dm, sizeof dm, md);
     if (cd == 0) {
@@ -1341,49 +1369,67 @@ static void shortfall_reason(ctx *k, int c, unsigned visited, char *buf, size_t 
                  inst->staff[p].id, dc, mid, dm, inst->staff[p].id, dp);
         return;
     }
-    int np = 0;
-    for (unsigned x = poss; x; x &= x - 1)
-        np++;
+    /* The days. */
+    int np = clp_sched_bits(poss), got = clp_sched_bits(visited);
+    int most = clp_most_visits(inst, c, (cd & md) == 0, poss, cd & md, q);
+    size_t n = 0;
     days_text(dv, sizeof dv, poss);
     if (np < q) {
         if (team)
-            snprintf(buf, sz, "only %d of the client's days (%s) are working days of team %s (%s), %d visits needed",
-                     np, dc, inst->teams[inst->staff[m].team].id, dv, q);
-        else if ((cd & md) == 0)
-            snprintf(buf, sz,
-                     "manager %s works none of the client's days (%s); covering managers work only %s, %d visits "
-                     "needed",
-                     mid, dc, dv, q);
-        else
-            snprintf(buf, sz,
-                     "only %d of the client's days (%s) are working days of manager %s (works %s), %d "
-                     "visits needed",
-                     np, dc, mid, dm, q);
-        return;
-    }
-    int own = clp_sched_bits(cd & md), need = (int)ceil(inst->policy.blended_primary_share * q - 1e-9);
-    if (team && (cd & md) != 0 && own < need) {
+            n = (size_t)snprintf(buf, sz,
+                                 "only %d of the client's days (%s) are working days of team %s (%s), %d visits needed",
+                                 np, dc, inst->teams[inst->staff[m].team].id, dv, q);
+        else if ((cd & md) == 0) {
+            visitors_text(k, c, m, poss, who, sizeof who);
+            n = (size_t)snprintf(buf, sz,
+                                 "manager %s works none of the client's days (%s), and the covering managers work only "
+                                 "%s (%s), %d visits needed",
+                                 mid, dc, dv, who, q);
+        } else
+            n = (size_t)snprintf(buf, sz,
+                                 "only %d of the client's days (%s) are working days of manager %s (works %s), %d "
+                                 "visits needed",
+                                 np, dc, mid, dm, q);
+    } else if (most < q) {
+        int need = (int)ceil(inst->policy.blended_primary_share * q - 1e-9);
         days_text(dv, sizeof dv, cd & md);
-        snprintf(buf, sz,
-                 "manager %s works only %d of the client's days (%s), but at least %d of %d visits must be by the "
-                 "manager (blended_primary_share %g)",
-                 mid, own, dv, need, q, inst->policy.blended_primary_share);
-        return;
+        n = (size_t)snprintf(buf, sz,
+                             "manager %s works only %d of the client's days (%s), but at least %d of %d visits must be "
+                             "by the manager (blended_primary_share %g)",
+                             mid, clp_sched_bits(cd & md), dv, need, q, inst->policy.blended_primary_share);
     }
-    days_text(dv, sizeof dv, poss & ~visited);
-    if (p >= 0)
-        snprintf(buf, sz, "manager %s and peer %s have no free time left on the client's days they can meet it (%s)",
-                 mid, inst->staff[p].id, dv);
-    else if (team)
-        snprintf(buf, sz, "manager %s and team %s have no free time left on the client's days (%s)", mid,
-                 inst->teams[inst->staff[m].team].id, dv);
-    else if ((cd & md) == 0)
-        snprintf(buf, sz,
-                 "manager %s works none of the client's days; the covering managers have no free time on "
-                 "%s",
-                 mid, dv);
-    else
-        snprintf(buf, sz, "manager %s has no free time left on the client's days it works (%s)", mid, dv);
+    if (got >= most || n >= sz)
+        return;
+    /* The time: fewer visits than the days allow. */
+    const char *sep = n ? "; and " : "", *other = visited ? "other " : "";
+    unsigned open = poss & ~visited;
+    days_text(dv, sizeof dv, open);
+    if (p >= 0 && visited == 0) {
+        days_text(dp, sizeof dp, cd & md & clp_staff_workdays(inst, p));
+        snprintf(buf + n, sz - n,
+                 "%sno joint visit fits: manager %s and peer %s have no time left together on the client's days "
+                 "both work (%s)",
+                 sep, mid, inst->staff[p].id, dp);
+    } else if (team || (cd & md) == 0) {
+        visitors_text(k, c, m, open, who, sizeof who);
+        if (team)
+            snprintf(buf + n, sz - n, "%sno member of team %s has free time left on the client's %sdays (%s): %s", sep,
+                     inst->teams[inst->staff[m].team].id, other, dv, who);
+        else
+            snprintf(buf + n, sz - n,
+                     "%smanager %s works none of the client's days, and the covering managers have no free time "
+                     "left on them (%s): %s",
+                     sep, mid, dv, who);
+    } else {
+        unsigned too_short = 0;
+        for (int x = 0; x < CL_NDAYS; x++)
+            if ((open >> x & 1u) && !joint_fits(k, c, m, m, x))
+                too_short |= 1u << x;
+        snprintf(buf + n, sz - n, "%smanager %s %s on the client's %sdays it works (%s)", sep, mid,
+                 too_short == open ? "has too few minutes for the visit and its travel even alone"
+                                   : "has no free time left",
+                 other, dv);
+    }
 }
 
 /* ---- the whole week ---- */

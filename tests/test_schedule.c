@@ -355,6 +355,43 @@ static void test_blended_share(void **state)
     cleanup(dir);
 }
 
+/* Each shortfall's reason names what blocks it, days and time both. m1 (base a) works mon and tue, 200 minutes
+ * each; c0-c3 (zone b, ICM, 4 visits needed each: weeks_left_in_month 1) can be seen on mon and tue only. A day
+ * holds two visits (30 + 60 + 10 + 60 + 30 = 190 minutes; a third makes 260), so four visits in all: one each,
+ * as a second on the other day would be on days in a row. So each reason says both the days (2 of 4) and that
+ * m1 has no time left on the other day. cx (days: wed) is covered by m2, who works wed only: one visit, and the
+ * reason names m2. c5's manager m3 works 60 minutes on tue, its only day: the visit with travel takes 80, so none,
+ * and the reason says the day is too short, not full. */
+static void test_shortfall_reasons(void **state)
+{
+    (void)state;
+    char *dir = temp_dir();
+    cl_instance *inst;
+    cl_schedule *s = schedule_case("reasons", dir, &inst);
+    int n;
+    const cl_shortfall *sh = cl_schedule_shortfalls(s, &n);
+    assert_int_equal(n, 6);
+    for (int i = 0; i < n; i++) {
+        const char *id = inst->clients[sh[i].client].id, *why = sh[i].reason;
+        assert_int_equal(sh[i].required, 4);
+        if (strcmp(id, "cx") == 0) {
+            assert_int_equal(sh[i].scheduled, 1);
+            assert_non_null(strstr(why, "m2 on wed"));
+        } else if (strcmp(id, "c5") == 0) {
+            assert_int_equal(sh[i].scheduled, 0);
+            assert_non_null(strstr(why, "m3"));
+            assert_non_null(strstr(why, "too few minutes"));
+        } else {
+            assert_int_equal(sh[i].scheduled, 1);
+            assert_non_null(strstr(why, "only 2 of the client's days"));
+            assert_non_null(strstr(why, "manager m1 has no free time left on the client's other days"));
+        }
+    }
+    cl_schedule_free(s);
+    cl_instance_free(inst);
+    cleanup(dir);
+}
+
 /* Team bt1: s1 (1.0 FTE) and s2 (0.5 FTE) cover seven days. Even per FTE: s1 x days, s2 7 - x; the most
  * per FTE max(x, 2 (7 - x)) is least at x = 5 (5 against 4). Five of seven days for s1 leave at least two
  * pairs of days in a row (s2's two days split s1's five into runs of 2, 2, 1 at best). The agency: only s3
@@ -752,6 +789,7 @@ int main(void)
         cmocka_unit_test(test_covering),
         cmocka_unit_test(test_joint_visit),
         cmocka_unit_test(test_blended_share),
+        cmocka_unit_test(test_shortfall_reasons),
         cmocka_unit_test(test_rota_part_timer),
         cmocka_unit_test(test_rota_even_beyond_most),
         cmocka_unit_test(test_rota_nobody),
