@@ -33,7 +33,7 @@ int cli_load_instance(const cli_common *c, const char *path, cl_instance **out);
  * are not checked). A plan made from another state of the instance (instance_fingerprint) is only a warning:
  * the rules, not the fingerprint, say whether it can be used. Prints every problem naming the file
  * (warnings too unless quiet). Returns EXIT_RESULT with *out set (caller frees with cl_assignment_free),
- * EXIT_IO when out of memory, EXIT_INVALID (also when the file cannot be read). */
+ * EXIT_IO when the file cannot be read, EXIT_INVALID (not JSON, not an assignment, a breach). */
 int cli_load_assignment(const cli_common *c, const cl_instance *inst, const char *path, cl_assignment **out);
 /* Prints an error record as "caseload: WHERE: text" and returns its exit status. */
 int cli_report(const cl_error *err);

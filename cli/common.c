@@ -105,7 +105,7 @@ int cli_load_assignment(const cli_common *c, const cl_instance *inst, const char
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     int rc = EXIT_RESULT;
     int st = cl_assignment_read(&a, inst, path, &d, &err);
-    if (st == CL_ENOMEM) {
+    if (st == CL_EIO || st == CL_ENOMEM) {
         rc = cli_report(&err);
         goto done;
     }

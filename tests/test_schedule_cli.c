@@ -1,7 +1,7 @@
 /* test_schedule_cli.c: caseload schedule as a command (SPEC §2, §6): an --assignment is checked against the
- * instance as it is now, a calendar folder that cannot be used fails before anything is written, calendars
- * are written as a whole set and pass libical's RFC 5545 restrictions, and a staff-day cannot run past
- * midnight (a visit may end at it). */
+ * instance as it is now (a missing one is an I/O failure), a calendar folder that cannot be used fails before
+ * anything is written, calendars are written as a whole set and pass libical's RFC 5545 restrictions, and a
+ * staff-day cannot run past midnight (a visit may end at it). */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <stdio.h>
@@ -127,6 +127,28 @@ static void test_assignment_other_state(void **state)
     if (r.status != 0 || strstr(r.err, "a.json: instance_fingerprint: warning: ") == NULL)
         fail_msg("another state: schedule exited %d: %s", r.status, r.err);
     run_result_dispose(&r);
+    rm_tree(dir);
+    free(dir);
+}
+
+/* A missing assignment file is an I/O failure (exit 1) like a missing instance; one that is not JSON is
+ * invalid input (exit 3). Nothing is written either way. */
+static void test_assignment_unreadable(void **state)
+{
+    (void)state;
+    char *dir = temp_dir(), path[4200];
+    run_result r = run_cli("schedule %s --assignment %s/none.json -o %s/s.json", RIVERSIDE, dir, dir);
+    if (r.status != 1 || strstr(r.err, "none.json") == NULL)
+        fail_msg("missing assignment: schedule exited %d (expected 1): %s", r.status, r.err);
+    run_result_dispose(&r);
+    snprintf(path, sizeof path, "%s/bad.json", dir);
+    write_text(path, "{\"format\": \"caseload-assignment/1\",");
+    r = run_cli("schedule %s --assignment %s -o %s/s.json", RIVERSIDE, path, dir);
+    if (r.status != 3 || strstr(r.err, "bad.json") == NULL)
+        fail_msg("assignment not JSON: schedule exited %d (expected 3): %s", r.status, r.err);
+    run_result_dispose(&r);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    assert_false(exists(path));
     rm_tree(dir);
     free(dir);
 }
@@ -309,9 +331,13 @@ static void test_ics_ends_at_midnight(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_assignment_breaking_rules), cmocka_unit_test(test_assignment_other_state),
-        cmocka_unit_test(test_ics_folder_unusable),       cmocka_unit_test(test_ics_whole_set),
-        cmocka_unit_test(test_ics_restrictions),          cmocka_unit_test(test_day_past_midnight),
+        cmocka_unit_test(test_assignment_breaking_rules),
+        cmocka_unit_test(test_assignment_other_state),
+        cmocka_unit_test(test_assignment_unreadable),
+        cmocka_unit_test(test_ics_folder_unusable),
+        cmocka_unit_test(test_ics_whole_set),
+        cmocka_unit_test(test_ics_restrictions),
+        cmocka_unit_test(test_day_past_midnight),
         cmocka_unit_test(test_ics_ends_at_midnight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
