@@ -576,27 +576,6 @@ static void join_membership(cl_instance *inst)
         }
 }
 
-/* A staff-day starts at week.day_start and lasts at most that day's minutes, travel home included: it must end
- * by midnight, so that every time of the week is a time of its own day (SPEC §6.2, §6.4). Checked on the week's
- * days with the defaults applied. */
-static void check_day_ends(const cl_instance *inst, cl_diags *d)
-{
-    int start = inst->day_start_min, room = 24 * 60 - start;
-    for (int s = 0; s < inst->n_staff; s++) {
-        const cl_staff *st = &inst->staff[s];
-        for (int day = 0; day < CL_NDAYS; day++) {
-            if (!(inst->week_days >> day & 1u) || st->minutes[day] <= room)
-                continue;
-            char w[128];
-            snprintf(w, sizeof w, "staff[%d].minutes.%s", s, cl_day_names[day]);
-            cl_diags_add(d, CL_ERRORSEV, w,
-                         "day_start %02d:%02d plus %d minutes%s runs past midnight (expected at most %d minutes, or "
-                         "an earlier week.day_start)",
-                         start / 60, start % 60, st->minutes[day], st->minutes_set ? "" : " (the default)", room);
-        }
-    }
-}
-
 int cl_instance_from_json(cl_instance **out, json_t *root, cl_diags *diags)
 {
     clp_jr r = {.d = diags};
@@ -662,7 +641,6 @@ int cl_instance_from_json(cl_instance **out, json_t *root, cl_diags *diags)
     join_membership(inst);
     cl_instance_resolve(inst);
     cl_instance_validate(inst, diags);
-    check_day_ends(inst, diags);
 done:
     if (diags->errors > errors0) {
         cl_instance_free(inst);

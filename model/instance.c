@@ -350,6 +350,27 @@ static void check_range(double v, double lo, bool lo_open, double hi, const char
     }
 }
 
+/* A staff-day starts at week.day_start and lasts at most that day's minutes, travel home included: it must end
+ * by midnight, so that every time of the week is a time of its own day (SPEC §6.2, §6.4). Checked on the week's
+ * days with the defaults applied. */
+static void check_day_ends(const cl_instance *inst, cl_diags *d)
+{
+    int start = inst->day_start_min, room = 24 * 60 - start;
+    for (int s = 0; s < inst->n_staff; s++) {
+        const cl_staff *st = &inst->staff[s];
+        for (int day = 0; day < CL_NDAYS; day++) {
+            if (!(inst->week_days >> day & 1u) || st->minutes[day] <= room)
+                continue;
+            char w[128];
+            snprintf(w, sizeof w, "staff[%d].minutes.%s", s, cl_day_names[day]);
+            cl_diags_add(d, CL_ERRORSEV, w,
+                         "day_start %02d:%02d plus %d minutes%s runs past midnight (expected at most %d minutes, or "
+                         "an earlier week.day_start)",
+                         start / 60, start % 60, st->minutes[day], st->minutes_set ? "" : " (the default)", room);
+        }
+    }
+}
+
 void cl_instance_validate(const cl_instance *inst, cl_diags *d)
 {
     char w[128];
@@ -480,4 +501,5 @@ void cl_instance_validate(const cl_instance *inst, cl_diags *d)
                          inst->staff[cl->peer].id);
         }
     }
+    check_day_ends(inst, d);
 }
