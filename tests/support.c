@@ -98,3 +98,18 @@ cl_instance *load_instance(const char *path)
     assert_int_equal(rc, CL_OK);
     return inst;
 }
+
+void replace_text(char **text, const char *from, const char *to)
+{
+    char *at = strstr(*text, from);
+    if (at == NULL)
+        fail_msg("text lacks \"%s\"", from);
+    size_t pre = (size_t)(at - *text), fl = strlen(from), tl = strlen(to), rest = strlen(at + fl);
+    char *n = malloc(pre + tl + rest + 1);
+    assert_non_null(n);
+    memcpy(n, *text, pre);
+    memcpy(n + pre, to, tl);
+    memcpy(n + pre + tl, at + fl, rest + 1);
+    free(*text);
+    *text = n;
+}

@@ -25,6 +25,8 @@ void run_result_dispose(run_result *r);
 char *read_text(const char *path);
 /* Writes text to path, replacing it; fails the test on error. */
 void write_text(const char *path, const char *text);
+/* Replaces the first occurrence of from in *text by to; fails the test when absent. */
+void replace_text(char **text, const char *from, const char *to);
 /* A fresh empty directory under /tmp; caller frees the string. */
 char *temp_dir(void);
 /* Loads an instance or fails the test. */

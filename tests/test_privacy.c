@@ -27,28 +27,12 @@ static char *slurp_minimal(void)
     return t;
 }
 
-/* Replaces the first occurrence of from in *text by to (the test fails when absent). */
-static void replace(char **text, const char *from, const char *to)
-{
-    char *at = strstr(*text, from);
-    if (at == NULL)
-        fail_msg("fixture lacks \"%s\"", from);
-    size_t pre = (size_t)(at - *text), fl = strlen(from), tl = strlen(to), rest = strlen(at + fl);
-    char *n = malloc(pre + tl + rest + 1);
-    assert_non_null(n);
-    memcpy(n, *text, pre);
-    memcpy(n + pre, to, tl);
-    memcpy(n + pre + tl, at + fl, rest + 1);
-    free(*text);
-    *text = n;
-}
-
 /* The minimal agency with a person's name as the agency name and as a client's residence. */
 static char *named_instance(void)
 {
     char *t = slurp_minimal();
-    replace(&t, "\"Minimal agency, week of 2026-11-23\"", "\"" AGENCY_NAME "\"");
-    replace(&t, "\"ah-1\"", "\"" RESIDENCE "\"");
+    replace_text(&t, "\"Minimal agency, week of 2026-11-23\"", "\"" AGENCY_NAME "\"");
+    replace_text(&t, "\"ah-1\"", "\"" RESIDENCE "\"");
     return t;
 }
 
@@ -162,9 +146,9 @@ static void test_no_names_in_errors(void **state)
 {
     (void)state;
     char *dir = temp_dir(), *inst = named_instance();
-    replace(&inst, "\"acuity\": 1.5", "\"acuity\": 9");
-    replace(&inst, "\"manager\": \"s3\"", "\"manager\": \"nobody\"");
-    replace(&inst, "\"" RESIDENCE "\"", "[\"" RESIDENCE "\"]"); /* the wrong type: reported, not echoed */
+    replace_text(&inst, "\"acuity\": 1.5", "\"acuity\": 9");
+    replace_text(&inst, "\"manager\": \"s3\"", "\"manager\": \"nobody\"");
+    replace_text(&inst, "\"" RESIDENCE "\"", "[\"" RESIDENCE "\"]"); /* the wrong type: reported, not echoed */
     char in[4200], plan[4200];
     snprintf(in, sizeof in, "%s/agency.json", dir);
     write_text(in, inst);
@@ -218,9 +202,9 @@ static void test_ids_cannot_escape(void **state)
         snprintf(quoted, sizeof quoted, "\"id\": \"%s\"", bad[i]);
         /* the id of peer specialist p1, and the reference to it */
         char *inst = slurp_minimal(), ref[64];
-        replace(&inst, "\"id\": \"p1\"", quoted);
+        replace_text(&inst, "\"id\": \"p1\"", quoted);
         snprintf(ref, sizeof ref, "\"peer\": \"%s\"", bad[i]);
-        replace(&inst, "\"peer\": \"p1\"", ref);
+        replace_text(&inst, "\"peer\": \"p1\"", ref);
         write_text(in, inst);
         free(inst);
         run_result r = run_cli("schedule %s --ics %s --time-limit 5", in, ics);
@@ -241,7 +225,7 @@ static void test_ids_cannot_escape(void **state)
     };
     for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
         char *inst = slurp_minimal();
-        replace(&inst, fields[k][0], fields[k][1]);
+        replace_text(&inst, fields[k][0], fields[k][1]);
         write_text(in, inst);
         free(inst);
         run_result r = run_cli("check %s", in);

@@ -29,28 +29,12 @@ static bool exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Replaces the first occurrence of from in *text by to (the test fails when absent). */
-static void replace(char **text, const char *from, const char *to)
-{
-    char *at = strstr(*text, from);
-    if (at == NULL)
-        fail_msg("text lacks \"%s\"", from);
-    size_t pre = (size_t)(at - *text), fl = strlen(from), tl = strlen(to), rest = strlen(at + fl);
-    char *n = malloc(pre + tl + rest + 1);
-    assert_non_null(n);
-    memcpy(n, *text, pre);
-    memcpy(n + pre, to, tl);
-    memcpy(n + pre + tl, at + fl, rest + 1);
-    free(*text);
-    *text = n;
-}
-
 /* Writes dir/name: the example agency with one edit (from -> to). */
 static void edited_riverside(const char *dir, const char *name, const char *from, const char *to)
 {
     char *text = read_text(RIVERSIDE), path[4200];
     assert_non_null(text);
-    replace(&text, from, to);
+    replace_text(&text, from, to);
     snprintf(path, sizeof path, "%s/%s", dir, name);
     write_text(path, text);
     free(text);
