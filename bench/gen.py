@@ -96,7 +96,8 @@ Distributions (numbers are the generator's constants, see below):
                 0/1/2/3 with odds 10/30/40/20%; SCM intensity 35/45/15/5%;
                 transitional 0/1 with 70/30%.
   week          start 2026-11-23, mon..fri, day_start 09:00,
-                weeks_left_in_month 2.
+                weeks_left_in_month 2 (--weeks-left: 1 makes the last week
+                of the month, about 1.5 times the visits).
   policy        {"blended_primary_share": 0.5}.
   ids           staff s001.., clients c0001.. (wider when needed), shuffled
                 so that ids say nothing about program.
@@ -877,12 +878,15 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1, help="random seed (1)")
     ap.add_argument("-o", "--output", metavar="FILE",
                     help="write here instead of standard output")
+    ap.add_argument("--weeks-left", type=int, default=2, choices=range(1, 7), metavar="N",
+                    help="week.weeks_left_in_month (2)")
     ap.add_argument("--stats", action="store_true",
                     help="print a capacity summary on standard error")
     args = ap.parse_args(argv)
     g = Gen(args.size, args.seed)
     g.seed = args.seed
     doc = g.build()
+    doc["week"] = dict(doc["week"], weeks_left_in_month=args.weeks_left)
     text = json.dumps(doc, sort_keys=False, indent=1) + "\n"
     if args.output and args.output != "-":
         with open(args.output, "w", encoding="utf-8", newline="\n") as f:
