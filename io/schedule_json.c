@@ -350,7 +350,8 @@ int cl_schedule_read(cl_schedule **out, cl_schedule_metrics *claimed, bool *has_
     cl_schedule *s = NULL;
     int *mgr = malloc(((size_t)inst->n_clients + 1) * sizeof *mgr);
     int *peer = malloc(((size_t)inst->n_clients + 1) * sizeof *peer);
-    if (mgr == NULL || peer == NULL) {
+    bool *listed = calloc((size_t)inst->n_clients + 1, sizeof *listed);
+    if (mgr == NULL || peer == NULL || listed == NULL) {
         rc = cl_error_set(err, CL_ENOMEM, path, "out of memory");
         goto done;
     }
@@ -372,7 +373,10 @@ int cl_schedule_read(cl_schedule **out, cl_schedule_metrics *claimed, bool *has_
         json_array_foreach (clients, i, e) {
             size_t l2 = clp_jr_idx(&r, i);
             int c = json_is_object(e) ? client_field(&r, inst, e) : CL_NONE;
-            if (c >= 0) {
+            if (c >= 0 && listed[c]) {
+                clp_jr_err(&r, "client %s is listed more than once", inst->clients[c].id);
+            } else if (c >= 0) {
+                listed[c] = true;
                 int m = staff_field(&r, inst, e, "manager", false), p = staff_field(&r, inst, e, "peer", false);
                 mgr[c] = m >= 0 ? m : CL_NONE;
                 peer[c] = p >= 0 ? p : CL_NONE;
@@ -502,6 +506,7 @@ int cl_schedule_read(cl_schedule **out, cl_schedule_metrics *claimed, bool *has_
     s = NULL;
 done:
     cl_schedule_free(s);
+    free(listed);
     free(mgr);
     free(peer);
     json_decref(root);
