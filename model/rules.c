@@ -223,7 +223,7 @@ double cl_on_call_least_most(const cl_instance *inst, const int *pool, int n, in
     return best;
 }
 
-int cl_on_call_floors(const cl_instance *inst, const int *pool, int n, int nd, const int *cap, int *lo)
+void cl_on_call_floors(const cl_instance *inst, const int *pool, int n, int nd, const int *cap, int *lo)
 {
     double best = 0;
     for (int i = 0; i < n; i++)
@@ -241,10 +241,8 @@ int cl_on_call_floors(const cl_instance *inst, const int *pool, int n, int nd, c
             if (ok && sum <= nd)
                 best = t;
         }
-    int sum = 0;
     for (int q = 0; q < n; q++)
-        sum += lo[q] = (int)ceil(best * inst->staff[pool[q]].fte - 1e-9);
-    return sum;
+        lo[q] = (int)ceil(best * inst->staff[pool[q]].fte - 1e-9);
 }
 
 const char *cl_on_call_none_reason(int t)

@@ -87,8 +87,8 @@ int cl_on_call_pool(const cl_instance *inst, int t, int *out);
 double cl_on_call_least_most(const cl_instance *inst, const int *pool, int n, int nd);
 /* Given at most cap[s] days each (cap from cl_on_call_least_most), the most the fewest days per FTE can be:
  * the largest t = k / fte_s with every lo_s = ceil(t fte_s) <= cap_s and sum lo_s <= nd (by the same argument,
- * exactly when a rota with lo_s <= days_s <= cap_s exists). Fills lo[0..n) and returns its sum. */
-int cl_on_call_floors(const cl_instance *inst, const int *pool, int n, int nd, const int *cap, int *lo);
+ * exactly when a rota with lo_s <= days_s <= cap_s exists). Fills lo[0..n). */
+void cl_on_call_floors(const cl_instance *inst, const int *pool, int n, int nd, const int *cap, int *lo);
 /* Why nobody is on call for group t when its pool is empty, in plain words. */
 const char *cl_on_call_none_reason(int t);
 
