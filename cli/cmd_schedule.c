@@ -1,11 +1,8 @@
 /* cmd_schedule.c: caseload schedule INSTANCE [--assignment A] [-o OUT] [--ics DIR] (SPEC §6). */
-#include <errno.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -21,32 +18,6 @@ static const char help[] =
     "shortfall, spread, travel, latest end. Without --assignment an assignment is computed first, with\n"
     "half of --time-limit (the limit is for the whole command).\n"
     "Output: caseload-schedule/1. --ics DIR writes DIR/<staff id>.ics, one calendar per staff member.\n";
-
-/* The calendar folder is checked before anything is solved or written (SPEC §2: a failure writes nothing): it
- * must be a folder this process can write into, or a missing one whose parent is (the calendars' writer makes
- * it). A folder that cannot be used is an I/O failure, like an -o that cannot be written: EXIT_IO, not a usage
- * error (the command line itself is well formed). Returns EXIT_RESULT or the exit status after saying why. */
-static int ics_folder_usable(const char *dir)
-{
-    cl_error err = {0};
-    struct stat sb;
-    char *copy = NULL;
-    if (stat(dir, &sb) == 0) {
-        if (!S_ISDIR(sb.st_mode))
-            cl_error_set(&err, CL_EIO, dir, "not a folder (expected a folder for the calendars)");
-        else if (access(dir, W_OK | X_OK) != 0)
-            cl_error_set(&err, CL_EIO, dir, "cannot write the calendars into it: %s", strerror(errno));
-    } else if (errno != ENOENT || (copy = strdup(dir)) == NULL) {
-        cl_error_set(&err, CL_EIO, dir, "cannot use it for the calendars: %s", strerror(errno));
-    } else {
-        const char *parent = dirname(copy);
-        /* (a parent that is not a folder failed the first stat with ENOTDIR) */
-        if (stat(parent, &sb) != 0 || access(parent, W_OK | X_OK) != 0)
-            cl_error_set(&err, CL_EIO, dir, "cannot create the calendar folder: %s", strerror(errno));
-    }
-    free(copy);
-    return err.code != 0 ? cli_report(&err) : EXIT_RESULT;
-}
 
 int cmd_schedule(int argc, char **argv)
 {
@@ -104,8 +75,13 @@ int cmd_schedule(int argc, char **argv)
             goto done;
         }
     }
-    if (ics != NULL && (rc = ics_folder_usable(ics)) != EXIT_RESULT)
+    /* The calendar folder is checked before anything is solved or written (SPEC §2: a failure writes nothing).
+     * One that cannot be used is an I/O failure, like an -o that cannot be written (exit 1, not 2: the command
+     * line itself is well formed). */
+    if (ics != NULL && cl_ics_folder_check(ics, &err) != CL_OK) {
+        rc = cli_report(&err);
         goto done;
+    }
     cl_schedule_opts o;
     cl_schedule_opts_init(&o);
     /* One limit for the whole command: what the assignment left, but never less than a little. */

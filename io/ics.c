@@ -1,6 +1,7 @@
 /* ics.c: one RFC 5545 calendar per staff member (SPEC §6.4): DIR/<id>.ics, one event per visit and per
  * on-call day, clients named by id only; CRLF line ends, lines folded at 75 octets, TEXT values escaped. */
 #include <errno.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,16 +199,38 @@ static char *calendar(const cl_instance *inst, const cl_schedule *s, int st)
 /* The calendars are written as a set: each one first into a staging folder inside dir (through cl_write_file,
  * so each file is whole), then all renamed into place: renames need no space, and a name taken by a folder is
  * found before. A failure before the renames leaves dir as it was (a folder made for them is removed again). */
+int cl_ics_folder_check(const char *dir, cl_error *err)
+{
+    struct stat sb;
+    if (stat(dir, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode))
+            return cl_error_set(err, CL_EIO, dir, "not a folder (expected a folder for the calendars)");
+        if (access(dir, W_OK | X_OK) != 0)
+            return cl_error_set(err, CL_EIO, dir, "cannot write the calendars into it: %s", strerror(errno));
+        return CL_OK;
+    }
+    char *copy = errno == ENOENT ? strdup(dir) : NULL;
+    if (copy == NULL)
+        return cl_error_set(err, CL_EIO, dir, "cannot use it for the calendars: %s", strerror(errno));
+    /* (a parent that is not a folder failed the first stat with ENOTDIR) */
+    const char *parent = dirname(copy);
+    int rc = stat(parent, &sb) != 0 || access(parent, W_OK | X_OK) != 0
+                 ? cl_error_set(err, CL_EIO, dir, "cannot create the calendar folder: %s", strerror(errno))
+                 : CL_OK;
+    free(copy);
+    return rc;
+}
+
 int cl_schedule_write_ics(const cl_instance *inst, const cl_schedule *s, const char *dir, cl_error *err)
 {
     struct stat sb;
     bool made = false;
+    if (cl_ics_folder_check(dir, err) != CL_OK)
+        return CL_EIO;
     if (stat(dir, &sb) != 0) {
-        if (errno != ENOENT || mkdir(dir, 0700) != 0)
+        if (mkdir(dir, 0700) != 0)
             return cl_error_set(err, CL_EIO, dir, "cannot create the calendar folder: %s", strerror(errno));
         made = true;
-    } else if (!S_ISDIR(sb.st_mode)) {
-        return cl_error_set(err, CL_EIO, dir, "not a folder (expected a folder for the calendars)");
     }
     int rc = CL_OK;
     size_t n = strlen(dir) + 96; /* dir/.caseload-ics-XXXXXX/<id of at most 64>.ics */

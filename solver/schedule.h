@@ -132,8 +132,11 @@ char *cl_schedule_to_json(const cl_instance *inst, const cl_schedule *s);
 int cl_schedule_read(cl_schedule **out, cl_schedule_metrics *claimed, bool *has_claimed, const cl_instance *inst,
                      const char *path, cl_diags *diags, cl_error *err);
 
-/* Writes one RFC 5545 calendar per staff member into dir (DIR/<id>.ics), clients named by id only.
- * Returns 0 or CL_EIO. */
+/* Can dir hold the calendars: a folder this process may write into, or a missing one whose parent is (the
+ * writer makes it)? Returns 0 or CL_EIO saying why. */
+int cl_ics_folder_check(const char *dir, cl_error *err);
+/* Writes one RFC 5545 calendar per staff member into dir (DIR/<id>.ics, cl_ics_folder_check first), clients
+ * named by id only. Returns 0 or CL_EIO. */
 int cl_schedule_write_ics(const cl_instance *inst, const cl_schedule *s, const char *dir, cl_error *err);
 
 /* Reads a caseload-schedule/1 file and checks it against every hard rule of SPEC §6; breaches go to
