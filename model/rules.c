@@ -206,6 +206,11 @@ int cl_on_call_pool(const cl_instance *inst, int t, int *out)
     return n;
 }
 
+int cl_on_call_cap(const cl_instance *inst, int s, double most)
+{
+    return (int)floor(most * inst->staff[s].fte + 1e-9);
+}
+
 double cl_on_call_least_most(const cl_instance *inst, const int *pool, int n, int nd)
 {
     double best = HUGE_VAL;
@@ -216,7 +221,7 @@ double cl_on_call_least_most(const cl_instance *inst, const int *pool, int n, in
                 break;
             int room = 0;
             for (int q = 0; q < n && room < nd; q++)
-                room += (int)floor(t * inst->staff[pool[q]].fte + 1e-9);
+                room += cl_on_call_cap(inst, pool[q], t);
             if (room >= nd)
                 best = t;
         }

@@ -85,6 +85,8 @@ int cl_on_call_pool(const cl_instance *inst, int t, int *out);
  * fte_s with 1 <= k <= nd; so the answer is the least such candidate t with sum floor(t fte_s) >= nd (at most 7 n
  * candidates). */
 double cl_on_call_least_most(const cl_instance *inst, const int *pool, int n, int nd);
+/* The most on-call days staff member s may have when nobody is above `most` days per FTE. */
+int cl_on_call_cap(const cl_instance *inst, int s, double most);
 /* Given at most cap[s] days each (cap from cl_on_call_least_most), the most the fewest days per FTE can be:
  * the largest t = k / fte_s with every lo_s = ceil(t fte_s) <= cap_s and sum lo_s <= nd (by the same argument,
  * exactly when a rota with lo_s <= days_s <= cap_s exists). Fills lo[0..n). */

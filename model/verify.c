@@ -133,8 +133,7 @@ int cl_verify_on_call(const cl_instance *inst, int team, const int *staff, int n
     if (np == 0 || nd == 0 || most < 0)
         goto done;
     double least = cl_on_call_least_most(inst, pool, np, nd), fte = inst->staff[most].fte;
-    /* The same tolerance as the rota's own caps: nobody above floor(least fte + 1e-9) days. */
-    if (days[most] > (int)floor(least * fte + 1e-9)) {
+    if (days[most] > cl_on_call_cap(inst, most, least)) {
         char w[128];
         snprintf(w, sizeof w, "on_call %s", team >= 0 ? inst->teams[team].id : "agency");
         cl_diags_add(b, CL_ERRORSEV, w,

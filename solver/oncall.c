@@ -38,7 +38,7 @@ static int group_rota(cl_schedule *s, const cl_instance *inst, int team, const i
     if (!m || !x || !cols || !vals || !cap || !lo)
         goto done;
     for (int i = 0; i < n; i++) {
-        cap[i] = (int)floor(most * inst->staff[pool[i]].fte + 1e-9);
+        cap[i] = cl_on_call_cap(inst, pool[i], most);
         for (int q = 0; q < nd; q++)
             x[i * CL_NDAYS + q] = clp_mip_add_col(m, 0, cap[i] > 0 ? 1 : 0, true);
     }
